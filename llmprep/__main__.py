@@ -1,0 +1,3 @@
+from llmprep.cli.app import main
+
+main()

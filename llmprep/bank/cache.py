@@ -1,0 +1,57 @@
+"""A pickle of the validated bank, keyed on every source file's path, size and mtime.
+
+Any added, removed, touched or resized question file, taxonomy or drill changes the key, so a
+stale cache is never used; it is written atomically, so a crash never leaves half a cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from pathlib import Path
+
+from llmprep import __version__
+from llmprep.bank.schema import FORMAT_VERSION, Bank
+
+
+def _stamps(*roots: Path) -> list[tuple[str, int, int]]:
+    stamps = []
+    for root in roots:
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames[:] = [d for d in dirnames if d != "__pycache__"]
+            for name in filenames:
+                if name.endswith(".yaml"):
+                    st = os.stat(os.path.join(dirpath, name))
+                    stamps.append((os.path.join(dirpath, name), st.st_mtime_ns, st.st_size))
+    return sorted(stamps)
+
+
+def cache_key(bank_root: Path, solutions_root: Path) -> str:
+    data = repr((__version__, FORMAT_VERSION, str(bank_root), _stamps(bank_root, solutions_root)))
+    return hashlib.sha256(data.encode()).hexdigest()
+
+
+def cache_file(cache_root: Path, bank_root: Path) -> Path:
+    return cache_root / f"bank-{hashlib.sha256(str(bank_root).encode()).hexdigest()[:16]}.pickle"
+
+
+def read(path: Path, key: str) -> Bank | None:
+    try:
+        with open(path, "rb") as f:
+            stored_key, bank = pickle.load(f)
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
+        return None
+    return bank if stored_key == key else None
+
+
+def write(path: Path, key: str, bank: Bank) -> None:
+    """Best effort: an unwritable cache directory only costs speed."""
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as f:
+            pickle.dump((key, bank), f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)

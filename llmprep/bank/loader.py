@@ -1,0 +1,319 @@
+"""The strict loader: YAML nodes (which keep their line numbers) -> validated Question records.
+
+Every problem names the file, the line, the question id where known, and the fix. `load_bank`
+raises on the first problem; `check_bank` returns them all for `llmprep dev check`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from llmprep.bank import schema as s
+from llmprep.errors import LlmprepError
+
+try:
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # PyYAML built without libyaml
+    from yaml import SafeLoader as _Loader
+
+ID_RE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*(?:/[a-z0-9]+(?:[-_][a-z0-9]+)*)+$")
+TAXONOMY_FILE = "taxonomy.yaml"
+
+COMMON_REQUIRED = ("id", "set", "topic", "difficulty", "type", "prompt", "answer")
+COMMON_OPTIONAL = ("hints", "follow_ups", "tags", "source")
+TYPE_FIELDS = {
+    "concept": ("key_points",),
+    "choice": ("choices", "correct", "explanation"),
+    "numeric": ("value", "tolerance", "unit", "solution", "inputs"),
+    "code": ("drill",),
+}
+_STR = "tag:yaml.org,2002:str"
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    message: str
+    fix: str
+    qid: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}"
+        who = f" [{self.qid}]" if self.qid else ""
+        return f"{where}:{who} {self.message} (fix: {self.fix})"
+
+
+class BankError(LlmprepError):
+    def __init__(self, problems: list[Problem]):
+        first = problems[0]
+        more = f"; {len(problems) - 1} more problem(s), see `llmprep dev check`" if len(problems) > 1 else ""
+        super().__init__(f"{first}{more}")
+        self.problems = problems
+
+
+class _Invalid(Exception):
+    """One field is wrong; carries the problem up to the question being read."""
+
+    def __init__(self, problem: Problem):
+        self.problem = problem
+
+
+class _FileReader:
+    """Reads one YAML file's nodes, turning each shape error into a Problem with a line."""
+
+    def __init__(self, rel: str):
+        self.rel = rel
+        self.qid: str | None = None
+
+    def invalid(self, node: yaml.Node, message: str, fix: str) -> _Invalid:
+        return _Invalid(Problem(self.rel, node.start_mark.line + 1, message, fix, self.qid))
+
+    def mapping(self, node: yaml.Node, what: str) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+        if not isinstance(node, yaml.MappingNode):
+            raise self.invalid(node, f"{what} must be a mapping", f"write {what} as `key: value` lines")
+        out: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+        for key, value in node.value:
+            name = self.string(key, f"a key in {what}")
+            if name in out:
+                raise self.invalid(key, f"duplicate key {name!r} in {what}", f"keep one {name!r}")
+            out[name] = (key, value)
+        return out
+
+    def string(self, node: yaml.Node, what: str) -> str:
+        if not (isinstance(node, yaml.ScalarNode) and node.tag == _STR) or not node.value.strip():
+            raise self.invalid(node, f"{what} must be a non-empty string", f"quote it: {what}: \"...\"")
+        return node.value
+
+    def number(self, node: yaml.Node, what: str) -> float:
+        if isinstance(node, yaml.ScalarNode) and node.tag != "tag:yaml.org,2002:bool":
+            try:
+                return float(node.value.replace("_", ""))
+            except ValueError:
+                pass
+        raise self.invalid(node, f"{what} must be a number", f"write {what} as a number such as 6.7e9")
+
+    def sequence(self, node: yaml.Node, what: str, *, allow_scalar: bool = False) -> list[yaml.Node]:
+        if allow_scalar and isinstance(node, yaml.ScalarNode):
+            return [node]
+        if not isinstance(node, yaml.SequenceNode) or not node.value:
+            raise self.invalid(node, f"{what} must be a non-empty list", f"write {what} as `- item` lines")
+        return node.value
+
+    def strings(self, node: yaml.Node, what: str, *, allow_scalar: bool = False) -> tuple[str, ...]:
+        return tuple(self.string(n, what) for n in self.sequence(node, what, allow_scalar=allow_scalar))
+
+    def choice(self, node: yaml.Node, what: str, allowed: tuple[str, ...] | set[str]) -> str:
+        value = self.string(node, what)
+        if value not in allowed:
+            close = difflib.get_close_matches(value, list(allowed), n=1)
+            hint = f"did you mean {close[0]!r}?" if close else f"use one of: {', '.join(sorted(allowed))}"
+            raise self.invalid(node, f"unknown {what} {value!r}", hint)
+        return value
+
+    def text(self, node: yaml.Node, what: str) -> s.Text:
+        fields = self.mapping(node, what)
+        self.keys(node, fields, what, required=("en", "zh"), optional=())
+        return s.Text(en=self.string(fields["en"][1], f"{what}.en"), zh=self.string(fields["zh"][1], f"{what}.zh"))
+
+    def texts(self, node: yaml.Node, what: str) -> tuple[s.Text, ...]:
+        return tuple(self.text(n, what) for n in self.sequence(node, what))
+
+    def keys(self, node: yaml.Node, fields: dict, what: str, *, required, optional, elsewhere: dict | None = None) -> None:
+        known = set(required) | set(optional)
+        for name, (key, _) in fields.items():
+            if name in known:
+                continue
+            owner = next((t for t, names in (elsewhere or {}).items() if name in names), None)
+            if owner:
+                raise self.invalid(key, f"key {name!r} belongs to type {owner!r}", f"remove it or set `type: {owner}`")
+            close = difflib.get_close_matches(name, sorted(known), n=1)
+            fix = f"did you mean {close[0]!r}?" if close else f"allowed keys: {', '.join(sorted(known))}"
+            raise self.invalid(key, f"unknown key {name!r} in {what}", fix)
+        missing = [name for name in required if name not in fields]
+        if missing:
+            raise self.invalid(node, f"{what} lacks {', '.join(missing)}", f"add {missing[0]!r}")
+
+
+def _question(r: _FileReader, node: yaml.Node, topics: set[str]) -> s.Question:
+    r.qid = None
+    fields = r.mapping(node, "a question")
+    if "id" in fields:
+        qid = r.string(fields["id"][1], "id")
+        if not ID_RE.match(qid):
+            raise r.invalid(fields["id"][1], f"id {qid!r} is not a slug", "use lower-case words joined by '-', e.g. attention/why-scale")
+        r.qid = qid
+    qtype = r.choice(fields["type"][1], "type", s.TYPES) if "type" in fields else "concept"
+    r.keys(node, fields, "a question", required=COMMON_REQUIRED + TYPE_FIELDS[qtype],
+           optional=COMMON_OPTIONAL, elsewhere=TYPE_FIELDS)
+
+    def get(name):
+        return fields[name][1]
+
+    q = dict(
+        id=r.qid,
+        sets=tuple(r.choice(n, "set", s.SETS) for n in r.sequence(get("set"), "set", allow_scalar=True)),
+        topic=r.choice(get("topic"), "topic", topics),
+        difficulty=r.choice(get("difficulty"), "difficulty", s.DIFFICULTIES),
+        type=qtype,
+        prompt=r.text(get("prompt"), "prompt"),
+        answer=r.text(get("answer"), "answer"),
+        file=r.rel,
+        line=node.start_mark.line + 1,
+    )
+    if "hints" in fields:
+        q["hints"] = r.texts(get("hints"), "hints")
+    if "follow_ups" in fields:
+        q["follow_ups"] = r.strings(get("follow_ups"), "follow_ups")
+    if "tags" in fields:
+        q["tags"] = r.strings(get("tags"), "tags")
+    if "source" in fields:
+        q["source"] = _source(r, get("source"))
+    q.update(_TYPE_READERS[qtype](r, get))
+    return s.Question(**q)
+
+
+def _source(r: _FileReader, node: yaml.Node) -> s.Source:
+    if isinstance(node, yaml.ScalarNode):
+        r.choice(node, "source", {"original"})
+        return s.Source()
+    fields = r.mapping(node, "source")
+    r.keys(node, fields, "source", required=("file", "heading"), optional=())
+    return s.Source(file=r.choice(fields["file"][1], "source.file", s.SEED_FILES),
+                    heading=r.string(fields["heading"][1], "source.heading"))
+
+
+def _concept(r: _FileReader, get) -> dict:
+    points = []
+    for node in r.sequence(get("key_points"), "key_points"):
+        fields = r.mapping(node, "a key point")
+        r.keys(node, fields, "a key point", required=("en", "zh", "keywords"), optional=())
+        text = s.Text(en=r.string(fields["en"][1], "key point en"), zh=r.string(fields["zh"][1], "key point zh"))
+        points.append(s.KeyPoint(text=text, keywords=r.strings(fields["keywords"][1], "keywords")))
+    return {"key_points": tuple(points)}
+
+
+def _choice(r: _FileReader, get) -> dict:
+    choices = r.texts(get("choices"), "choices")
+    if len(choices) < 2 or len(choices) > len(s.LETTERS):
+        raise r.invalid(get("choices"), f"{len(choices)} choices", f"give 2 to {len(s.LETTERS)} choices")
+    letters = s.LETTERS[: len(choices)]
+    correct = tuple(r.choice(n, "correct letter", tuple(letters)) for n in r.sequence(get("correct"), "correct", allow_scalar=True))
+    if len(set(correct)) != len(correct):
+        raise r.invalid(get("correct"), "a correct letter is listed twice", "list each letter once")
+    return {"choices": choices, "correct": tuple(sorted(correct)), "explanation": r.text(get("explanation"), "explanation")}
+
+
+def _numeric(r: _FileReader, get) -> dict:
+    tol_fields = r.mapping(get("tolerance"), "tolerance")
+    r.keys(get("tolerance"), tol_fields, "tolerance", required=(), optional=("rel", "abs"))
+    tol = s.Tolerance(**{k: r.number(v, f"tolerance.{k}") for k, (_, v) in tol_fields.items()})
+    if tol.rel <= 0 and tol.abs <= 0 or tol.rel < 0 or tol.abs < 0:
+        raise r.invalid(get("tolerance"), "tolerance must allow some error", "give rel (e.g. 0.02) and/or abs > 0")
+    unit_node = get("unit")
+    if not (isinstance(unit_node, yaml.ScalarNode) and unit_node.tag == _STR):
+        raise r.invalid(unit_node, "unit must be a string", "write unit: \"GiB\" (or \"\" for a plain number)")
+    inputs = r.mapping(get("inputs"), "inputs")
+    return {
+        "value": r.number(get("value"), "value"),
+        "tolerance": tol,
+        "unit": unit_node.value,
+        "solution": r.text(get("solution"), "solution"),
+        "inputs": tuple((k, r.number(v, f"inputs.{k}")) for k, (_, v) in inputs.items()),
+    }
+
+
+def _code(r: _FileReader, get) -> dict:
+    return {"drill": r.string(get("drill"), "drill")}
+
+
+_TYPE_READERS = {"concept": _concept, "choice": _choice, "numeric": _numeric, "code": _code}
+
+
+def _compose(path: Path, rel: str) -> yaml.Node:
+    try:
+        return yaml.compose(path.read_text(encoding="utf-8"), Loader=_Loader)
+    except UnicodeDecodeError as err:
+        raise _Invalid(Problem(rel, 1, f"not UTF-8 ({err.reason})", "save the file as UTF-8")) from None
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = mark.line + 1 if mark else 1
+        raise _Invalid(Problem(rel, line, f"malformed YAML: {err.problem or err.context}",
+                               "fix the YAML syntax on that line (indentation, quotes, a missing ':')")) from None
+
+
+def read_file(path: Path, rel: str, topics: set[str]) -> tuple[list[s.Question], list[Problem]]:
+    """Every valid question in one file, and one problem for each invalid one."""
+    r = _FileReader(rel)
+    try:
+        root = _compose(path, rel)
+        if root is None:
+            raise _Invalid(Problem(rel, 1, "empty file", "add `version: 1` and a `questions:` list, or delete it"))
+        top = r.mapping(root, "the file")
+        r.keys(root, top, "the file", required=("version", "questions"), optional=())
+        if r.number(top["version"][1], "version") != s.FORMAT_VERSION:
+            raise r.invalid(top["version"][1], "unsupported format version", f"write `version: {s.FORMAT_VERSION}`")
+        nodes = r.sequence(top["questions"][1], "questions")
+    except _Invalid as err:
+        return [], [err.problem]
+    questions, problems = [], []
+    for node in nodes:
+        try:
+            questions.append(_question(r, node, topics))
+        except _Invalid as err:
+            problems.append(err.problem)
+    return questions, problems
+
+
+def read_topics(root: Path) -> tuple[dict[str, s.Topic], list[Problem]]:
+    path = root / TAXONOMY_FILE
+    rel = f"{root.name}/{TAXONOMY_FILE}"
+    r = _FileReader(rel)
+    try:
+        if not path.is_file():
+            raise _Invalid(Problem(rel, 1, f"no taxonomy at {path}", f"create {rel}"))
+        root_node = _compose(path, rel)
+        top = r.mapping(root_node, "the taxonomy")
+        r.keys(root_node, top, "the taxonomy", required=("version", "topics"), optional=())
+        topics = {}
+        for name, (key, value) in r.mapping(top["topics"][1], "topics").items():
+            topics[name] = s.Topic(id=name, name=r.text(value, f"topic {name}"))
+        return topics, []
+    except _Invalid as err:
+        return {}, [err.problem]
+
+
+def question_files(root: Path) -> list[Path]:
+    """Question files are the YAML files in subfolders; the root holds the taxonomy and maps."""
+    return sorted(p for p in root.glob("*/**/*.yaml"))
+
+
+def check_bank(root: Path, drill_ids: set[str]) -> tuple[s.Bank, list[Problem]]:
+    topics, problems = read_topics(root)
+    questions: dict[str, s.Question] = {}
+    for path in question_files(root):
+        found, file_problems = read_file(path, path.relative_to(root.parent).as_posix(), set(topics))
+        problems += file_problems
+        for q in found:
+            if q.id in questions:
+                first = questions[q.id]
+                problems.append(Problem(q.file, q.line, f"duplicate id, first defined at {first.file}:{first.line}",
+                                        "give this question a new id (ids never change once published)", q.id))
+            else:
+                questions[q.id] = q
+    for q in questions.values():
+        for ref in q.follow_ups:
+            if ref not in questions:
+                close = difflib.get_close_matches(ref, list(questions), n=1)
+                problems.append(Problem(q.file, q.line, f"follow-up {ref!r} is not a question id",
+                                        f"did you mean {close[0]!r}?" if close else "remove it or add that question", q.id))
+        if q.drill is not None and q.drill not in drill_ids:
+            close = difflib.get_close_matches(q.drill, sorted(drill_ids), n=1)
+            problems.append(Problem(q.file, q.line, f"drill {q.drill!r} does not exist in solutions/",
+                                    f"did you mean {close[0]!r}?" if close else "add the drill or change the id", q.id))
+    return s.Bank(questions=questions, topics=topics), problems

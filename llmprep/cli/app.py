@@ -1,0 +1,55 @@
+"""The llmprep command line: small command modules joined here, errors caught once at the edge."""
+
+import sys
+import traceback
+from typing import Annotated, Optional
+
+import click
+import typer
+
+from llmprep.cli import dev, list_, show, sets, topics
+from llmprep.cli.options import Lang, state
+from llmprep.errors import LlmprepError
+
+app = typer.Typer(
+    name="llmprep",
+    help="A tutor for LLM interviews: browse the bank, quiz yourself, grade PyTorch drills.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+@app.callback()
+def _global(
+    lang: Lang = None,
+    verbose: Annotated[bool, typer.Option("--verbose", help="Show tracebacks for errors.")] = False,
+) -> None:
+    state.lang = lang
+    state.verbose = state.verbose or verbose
+
+
+app.command("list")(list_.command)
+app.command("show")(show.command)
+app.command("sets")(sets.command)
+app.command("topics")(topics.command)
+app.add_typer(dev.app, name="dev")
+
+
+def main(argv: Optional[list[str]] = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    state.verbose = "--verbose" in args
+    try:
+        code = app(args=args, prog_name="llmprep", standalone_mode=False)
+    except LlmprepError as err:
+        if state.verbose:
+            traceback.print_exc()
+        print(f"llmprep: error: {err}", file=sys.stderr)
+        sys.exit(err.exit_code)
+    except click.ClickException as err:
+        err.show()
+        sys.exit(err.exit_code)
+    except (click.Abort, KeyboardInterrupt):
+        print("\nllmprep: interrupted", file=sys.stderr)
+        sys.exit(130)
+    sys.exit(code or 0)
