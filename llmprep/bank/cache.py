@@ -6,9 +6,9 @@ stale cache is never used; it is written atomically, so a crash never leaves hal
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
+import zlib
 from pathlib import Path
 
 from llmprep import __version__
@@ -28,12 +28,11 @@ def _stamps(*roots: Path) -> list[tuple[str, int, int]]:
 
 
 def cache_key(bank_root: Path, solutions_root: Path) -> str:
-    data = repr((__version__, FORMAT_VERSION, str(bank_root), _stamps(bank_root, solutions_root)))
-    return hashlib.sha256(data.encode()).hexdigest()
+    return repr((__version__, FORMAT_VERSION, str(bank_root), _stamps(bank_root, solutions_root)))
 
 
 def cache_file(cache_root: Path, bank_root: Path) -> Path:
-    return cache_root / f"bank-{hashlib.sha256(str(bank_root).encode()).hexdigest()[:16]}.pickle"
+    return cache_root / f"bank-{zlib.crc32(str(bank_root).encode()):08x}.pickle"
 
 
 def read(path: Path, key: str) -> Bank | None:

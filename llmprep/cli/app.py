@@ -4,7 +4,6 @@ import sys
 import traceback
 from typing import Annotated, Optional
 
-import click
 import typer
 
 from llmprep.cli import dev, list_, show, sets, topics
@@ -40,16 +39,10 @@ def main(argv: Optional[list[str]] = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     state.verbose = "--verbose" in args
     try:
-        code = app(args=args, prog_name="llmprep", standalone_mode=False)
+        # standalone: click itself turns bad usage into exit 2 and Ctrl-C into "Aborted!" and exit 1
+        app(args=args, prog_name="llmprep")
     except LlmprepError as err:
         if state.verbose:
             traceback.print_exc()
         print(f"llmprep: error: {err}", file=sys.stderr)
         sys.exit(err.exit_code)
-    except click.ClickException as err:
-        err.show()
-        sys.exit(err.exit_code)
-    except (click.Abort, KeyboardInterrupt):
-        print("\nllmprep: interrupted", file=sys.stderr)
-        sys.exit(130)
-    sys.exit(code or 0)

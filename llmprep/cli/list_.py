@@ -1,20 +1,21 @@
-"""`llmprep list`: the questions in a table, filtered."""
+"""`llmprep list`: the questions as aligned rows, filtered.
+
+Rows are laid out by hand rather than with rich.Table or Text: measuring a 1000-row table costs
+~0.8 s and styling 1000 Text lines ~60 ms, far beyond the startup budget.
+"""
 
 from llmprep.bank.schema import DIFFICULTIES, SETS, TYPES
 from llmprep.cli.filters import DifficultyOpt, SetOpt, TopicOpt, TypeOpt, check_value
 from llmprep.cli.options import Lang, resolve_lang
 
-
-def _first_line(markdown: str, width: int = 70) -> str:
-    line = markdown.strip().splitlines()[0]
-    return line if len(line) <= width else line[: width - 1] + "…"
+COLUMNS = ("id", "type", "level", "topic", "prompt")
 
 
 def command(set_: SetOpt = None, topic: TopicOpt = None, type_: TypeOpt = None,
             difficulty: DifficultyOpt = None, lang: Lang = None) -> None:
     """List questions (id, type, level, topic, prompt)."""
+    from rich.cells import cell_len, set_cell_size
     from rich.console import Console
-    from rich.table import Table
 
     from llmprep.bank import load_bank
 
@@ -24,10 +25,20 @@ def command(set_: SetOpt = None, topic: TopicOpt = None, type_: TypeOpt = None,
     check_value("--topic", topic, bank.topics)
     check_value("--type", type_, TYPES)
     check_value("--difficulty", difficulty, DIFFICULTIES)
-    rows = bank.select(set_=set_, topic=topic, type_=type_, difficulty=difficulty)
-    table = Table(title=f"{len(rows)} questions", title_justify="left", box=None, header_style="bold")
-    for name in ("id", "type", "level", "topic", "prompt"):
-        table.add_column(name, no_wrap=name != "prompt", overflow="ellipsis")
-    for q in sorted(rows, key=lambda q: q.id):
-        table.add_row(q.id, q.type, q.difficulty, q.topic, _first_line(q.prompt.get(lang)))
-    Console().print(table)
+    rows = [(q.id, q.type, q.difficulty, q.topic, " ".join(q.prompt.get(lang).split()))
+            for q in sorted(bank.select(set_=set_, topic=topic, type_=type_, difficulty=difficulty), key=lambda q: q.id)]
+    console = Console()
+    colour = console.color_system is not None  # None when piped or NO_COLOR is set
+
+    def paint(code: str, text: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if colour else text
+
+    widths = [max([len(name)] + [len(row[i]) for row in rows]) for i, name in enumerate(COLUMNS[:-1])]
+    prompt_width = max(20, console.width - sum(widths) - 2 * len(widths))
+    lines = [paint("1", f"{len(rows)} questions"),
+             paint("1", "  ".join(name.ljust(w) for name, w in zip(COLUMNS, widths)) + "  prompt")]
+    for row in rows:
+        prompt = row[-1] if cell_len(row[-1]) <= prompt_width else set_cell_size(row[-1], prompt_width - 1) + "…"
+        middle = "  ".join(cell.ljust(w) for cell, w in zip(row[1:-1], widths[1:]))
+        lines.append(f"{paint('36', row[0].ljust(widths[0]))}  {paint('2', middle)}  {prompt}")
+    console.file.write("\n".join(lines) + "\n")
