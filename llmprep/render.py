@@ -2,11 +2,37 @@
 
 from __future__ import annotations
 
+import re
+
 from rich.console import Group
-from rich.markdown import Markdown
 from rich.text import Text
 
 from llmprep.bank.schema import LETTERS, Question
+
+# Lines that only full Markdown renders well: fences, headings, lists, quotes, tables.
+_BLOCK = re.compile(r"^\s*(```|#{1,6} |[-*+] |\d+[.)] |> |\|)", re.MULTILINE)
+_INLINE = re.compile(r"`([^`]+)`|\*\*([^*]+)\*\*")
+
+
+def markdown(text: str):
+    """Rich's Markdown for block syntax; plain text with inline code and bold otherwise.
+
+    Importing rich.markdown (markdown-it, pygments) costs ~50 ms, most of the quiz's startup budget,
+    and most prompts are a sentence or two.
+    """
+    if _BLOCK.search(text):
+        from rich.markdown import Markdown as RichMarkdown
+
+        return RichMarkdown(text)
+    text = re.sub(r"(?<!\n)\n(?!\n)", " ", text.strip())  # soft line breaks join, as in Markdown
+    out, last = Text(), 0
+    for match in _INLINE.finditer(text):
+        out.append(text[last:match.start()])
+        code, bold = match.groups()
+        out.append(code or bold, style="bold cyan" if code else "bold")
+        last = match.end()
+    out.append(text[last:])
+    return out
 
 
 def _fmt_number(value: float) -> str:
@@ -20,7 +46,7 @@ def header(q: Question) -> Text:
 
 
 def prompt(q: Question, lang: str) -> Group:
-    parts = [Markdown(q.prompt.get(lang))]
+    parts = [markdown(q.prompt.get(lang))]
     for letter, choice in zip(LETTERS, q.choices):
         parts.append(Text.assemble((f"  {letter}. ", "bold"), choice.get(lang)))
     if q.type == "numeric" and q.unit:
@@ -33,11 +59,11 @@ def answer(q: Question, lang: str) -> Group:
     parts: list = []
     if q.type == "choice":
         parts.append(Text(("正确答案：" if zh else "Correct: ") + ", ".join(q.correct), style="bold green"))
-        parts.append(Markdown(q.explanation.get(lang)))
+        parts.append(markdown(q.explanation.get(lang)))
     if q.type == "numeric":
         parts.append(Text(("答案：" if zh else "Answer: ") + f"{_fmt_number(q.value)} {q.unit}".rstrip(), style="bold green"))
-        parts.append(Markdown(q.solution.get(lang)))
-    parts.append(Markdown(q.answer.get(lang)))
+        parts.append(markdown(q.solution.get(lang)))
+    parts.append(markdown(q.answer.get(lang)))
     if q.key_points:
         parts.append(Text("要点" if zh else "Key points", style="bold"))
         parts += [Text(f"  • {kp.text.get(lang)}") for kp in q.key_points]

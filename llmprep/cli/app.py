@@ -6,7 +6,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from llmprep.cli import dev, list_, show, sets, topics
+from llmprep.cli import dev, list_, progress, quiz, sets, show, stats, topics
+from llmprep.cli import drills, grade, hint, solution, start  # coding drills
 from llmprep.cli.options import Lang, state
 from llmprep.errors import LlmprepError
 
@@ -32,6 +33,14 @@ app.command("list")(list_.command)
 app.command("show")(show.command)
 app.command("sets")(sets.command)
 app.command("topics")(topics.command)
+app.command("quiz")(quiz.command)
+app.command("stats")(stats.command)
+app.add_typer(progress.app, name="progress")
+app.command("drills")(drills.command)
+app.command("start")(start.command)
+app.command("grade")(grade.command)
+app.command("hint")(hint.command)
+app.command("solution")(solution.command)
 app.add_typer(dev.app, name="dev")
 
 

@@ -70,7 +70,7 @@ RECOMPUTE = {
     "attention/fp16-exp-overflow-threshold": lambda i: math.log(i["fp16_max"]),
     "attention/score-flops-per-layer": lambda i: 4 * i["seq"] ** 2 * i["d_model"],
     "attention/score-matrix-gib": lambda i: i["heads"] * i["seq"] ** 2 * i["bytes"] / GIB,
-    "attention/causal-mask-visible-pairs": lambda i: i["seq"] * (i["seq"] + 1) / 2,
+    "attention/causal-unmasked-entry-count": lambda i: i["seq"] * (i["seq"] + 1) / 2,
     "attention/swa-receptive-field": lambda i: i["layers"] * i["window"],
     # positional-encoding
     "positional-encoding/sinusoidal-value": lambda i: math.sin(i["pos"] / i["base"] ** (i["dim"] / i["d_model"])),

@@ -31,4 +31,27 @@ RECOMPUTE = {
     "distributed-training/tensor-parallel-mlp-shard": lambda i: 3 * i["hidden"] * i["intermediate"] / i["tp"],
     "distributed-training/global-batch-tokens": lambda i: i["micro_batch"] * i["accumulation"] * i["dp"]
     * i["seq_len"],
+    # inference
+    "inference/decode-bandwidth-bound-tokens-per-second": lambda i: i["bandwidth"]
+    / (i["params"] * i["bytes_per_param"]),
+    "inference/tp-decode-latency-70b": lambda i: 1000 * i["params"] * i["bytes_per_param"] / i["gpus"]
+    / i["bandwidth"],
+    "inference/kv-cache-gqa-batch": lambda i: 2 * i["layers"] * i["kv_heads"] * i["head_dim"] * i["bytes"]
+    * i["tokens"] * i["batch"] / GIB,
+    "inference/max-concurrent-sequences": lambda i: math.floor(
+        (i["memory"] * i["fraction"] - i["params"] * i["weight_bytes"])
+        / (2 * i["layers"] * i["kv_heads"] * i["head_dim"] * i["kv_bytes"] * i["tokens"])
+    ),
+    "inference/int4-weight-memory-72b": lambda i: i["params"] * (i["bits"] + i["scale_bits"] / i["group_size"])
+    / 8 / GB,
+    "inference/speculative-expected-tokens": lambda i: (1 - i["alpha"] ** (i["k"] + 1)) / (1 - i["alpha"]),
+    "inference/speculative-speedup": lambda i: (1 - i["alpha"] ** (i["k"] + 1))
+    / ((1 - i["alpha"]) * (i["k"] * i["cost_ratio"] + 1)),
+    "inference/ridge-point-batch-size": lambda i: i["flops"] / i["bandwidth"],
+    "inference/prefill-time-estimate": lambda i: 1000 * i["flops_per_param"] * i["params"] * i["tokens"]
+    / (i["peak"] * i["utilization"]),
+    "inference/end-to-end-latency-ttft-tpot": lambda i: (i["ttft_ms"] + (i["output_tokens"] - 1) * i["tpot_ms"])
+    / 1000,
+    "inference/batch-decode-throughput": lambda i: i["batch"] / (i["step_ms"] / 1000),
+    "inference/attention-matrix-memory": lambda i: i["seq"] ** 2 * i["heads"] * i["bytes"] / GIB,
 }

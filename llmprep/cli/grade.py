@@ -1,0 +1,38 @@
+"""`llmprep grade FILE`: grade a drill file in a child process; exit 0 pass, 1 fail or error, 2 usage."""
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from llmprep.cli.options import Lang, resolve_lang, state
+
+
+def command(
+    file: Annotated[Path, typer.Argument(help="Your drill file, e.g. attention.py.")],
+    drill: Annotated[Optional[str], typer.Option("--drill", help="The drill id (default: the `# llmprep: ID` header, else the file name).")] = None,
+    device: Annotated[str, typer.Option("--device", help="auto (CUDA when present), cpu or cuda.")] = "auto",
+    seed: Annotated[Optional[int], typer.Option("--seed", help="Base seed for the inputs; replays a printed seed.")] = None,
+    json_: Annotated[bool, typer.Option("--json", help="Print the versioned result as JSON.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", help="Every case in detail, and tracebacks for errors.")] = False,
+    lang: Lang = None,
+) -> None:
+    """Grade your drill file against the hidden reference (exit 0: every case passed)."""
+    from llmprep.grading.runner import Worker
+
+    worker = Worker(device, cwd=file.expanduser().resolve().parent) if file.is_file() else None  # torch loads meanwhile
+    from llmprep.grading import grade_file, record_result
+
+    state.verbose = state.verbose or verbose
+    result = grade_file(file, drill, device=device, seed=seed, worker=worker)
+    record_result(result)
+    if json_:
+        typer.echo(result.to_json(indent=2))
+    else:
+        from rich.console import Console
+
+        from llmprep.grading import render_result
+
+        Console().print(render_result(result, verbose=state.verbose, lang=resolve_lang(lang)))
+    if result.status != "pass":
+        raise typer.Exit(1)
