@@ -126,3 +126,19 @@ def test_malformed_config_is_one_line(spawn, llmprep_home):
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 1
+
+
+def test_the_quiz_never_imports_torch(quiz_env):
+    import sys
+
+    probe = ("import sys\nfrom llmprep.cli.app import main\ntry:\n    main(['quiz'])\nexcept SystemExit:\n    pass\n"
+             "print('TORCH' if 'torch' in sys.modules else 'NO-TORCH')")
+    child = pexpect.spawn(sys.executable, ["-c", probe], env=quiz_env, encoding="utf-8", timeout=30)
+    child.expect("> ")
+    child.sendline("")
+    child.expect("4 Easy")
+    child.sendline("3")
+    child.expect("letters")
+    child.sendline("q")
+    child.expect("NO-TORCH")
+    child.expect(pexpect.EOF)

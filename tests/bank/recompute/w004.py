@@ -20,4 +20,6 @@ RECOMPUTE = {
     "nlp-systems/mean-latency-with-one-outlier": lambda i: (
         i["fast_requests"] * i["fast_ms"] + (i["requests"] - i["fast_requests"]) * i["slow_ms"]
     ) / i["requests"],
+    "nlp-systems/inverse-frequency-class-weight": lambda i: i["examples"] / (i["classes"] * i["negative"]),
+    "nlp-systems/focal-loss-easy-example": lambda i: -((1 - i["p_t"]) ** i["gamma"]) * math.log(i["p_t"]),
 }

@@ -1,0 +1,51 @@
+"""A code question in the quiz: write the drill's stub, open $EDITOR, grade when the learner is ready.
+
+Only grading starts torch, in the grader's child process; the quiz process never imports it.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+from pathlib import Path
+
+from rich.text import Text
+
+from llmprep.bank.schema import Question
+from llmprep.quiz.answers import Check
+
+
+def attempt(session, q: Question) -> tuple[str | None, Check]:
+    from llmprep.drills.registry import load_drill
+    from llmprep.drills.stub import make_stub
+    from llmprep.grading import grade_file, record_result, render_result
+
+    drill = load_drill(q.drill)
+    target = Path.cwd() / f"{drill.id}.py"
+    if target.exists():
+        session.say(f"Using your existing {target}.", f"使用已有的 {target}。", "dim")
+    else:
+        if session.ask(f"Write the stub to {target}? [Y/n] ").strip().lower() in ("n", "no"):
+            return None, Check(None, None)
+        target.write_text(make_stub(drill.id, drill.reference.read_text(encoding="utf-8")), encoding="utf-8")
+        session.say(f"Wrote {target}: implement {drill.signature}", f"已写入 {target}：请实现 {drill.signature}", "green")
+    editor = os.environ.get("EDITOR")
+    first = True
+    while True:
+        if editor:  # grade as soon as the editor closes
+            subprocess.run([*shlex.split(editor), str(target)], check=False)
+        elif first:
+            session.ask("Edit it, then press Enter to grade (s skip, q quit): " if session.lang != "zh"
+                        else "编辑完成后回车评测（s 跳过，q 退出）：")
+        first = False
+        result = grade_file(target, drill.id)
+        record_result(result)
+        session.console.print(render_result(result, lang=session.lang))
+        if result.status == "pass":
+            return str(target), Check(True, 3)
+        again = session.ask("Fix it, then press Enter to grade again, or type r to reveal the answer: "
+                            if session.lang != "zh" else "修改后回车重新评测，或输入 r 查看答案：")
+        if again.strip().lower() == "r":
+            session.console.print(Text(f"{drill.id}: {result.status}", style="red"))
+            return str(target), Check(False, 1)
