@@ -1,7 +1,7 @@
 """The interactive quiz: ask, check, reveal, rate (fsrs), and save each rating in one transaction.
 
 Keys at any prompt: `s` skips, `u` undoes the last rating, `?` shows help, `q` quits; Ctrl-C and
-end of input quit too. Every rating is committed when it is given, so quitting loses nothing.
+end of input quit too. While answering, `h` shows the question's next staged hint. Every rating is committed when it is given, so quitting loses nothing.
 """
 
 from __future__ import annotations
@@ -21,8 +21,9 @@ from llmprep.store import cards as card_store
 from llmprep.store.db import Store
 
 HELP = {
-    "en": "Keys: 1 Again, 2 Hard, 3 Good, 4 Easy (Enter takes the suggestion) · s skip · u undo last rating · ? help · q quit (Ctrl-C too)",
-    "zh": "按键：1 重来，2 困难，3 良好，4 简单（回车采用建议）· s 跳过 · u 撤销上一次评分 · ? 帮助 · q 退出（Ctrl-C 亦可）",
+    "en": "Keys: 1 Again, 2 Hard, 3 Good, 4 Easy (Enter takes the suggestion) · h hint · s skip · u undo last rating"
+          " · ? help · q quit (Ctrl-C too)",
+    "zh": "按键：1 重来，2 困难，3 良好，4 简单（回车采用建议）· h 提示 · s 跳过 · u 撤销上一次评分 · ? 帮助 · q 退出（Ctrl-C 亦可）",
 }
 RATING_NAMES_ZH = {1: "重来", 2: "困难", 3: "良好", 4: "简单"}
 COMMANDS = {"s", "u", "?", "q"}
@@ -57,21 +58,38 @@ class Session:
         self.undo_stack: list[tuple[int, Question]] = []
         self.tally = Tally()
         self.total = len(queue)
+        self.hints_shown: dict[str, int] = {}
 
     # --- input -----------------------------------------------------------------------------------
 
-    def ask(self, prompt: str) -> str:
-        """One line of input; a bare command key raises Command, q / Ctrl-C / EOF raise Quit."""
-        try:
-            line = self.console.input(prompt)
-        except (KeyboardInterrupt, EOFError):
-            raise Quit from None
-        key = line.strip().lower()
-        if key == "q":
-            raise Quit
-        if key in COMMANDS:
-            raise Command(key)
-        return line
+    def ask(self, prompt: str, q: Question | None = None) -> str:
+        """One line of input; a bare command key raises Command, q / Ctrl-C / EOF raise Quit.
+
+        With a question, `h` prints its next hint and asks again.
+        """
+        while True:
+            try:
+                line = self.console.input(prompt)
+            except (KeyboardInterrupt, EOFError):
+                raise Quit from None
+            key = line.strip().lower()
+            if key == "q":
+                raise Quit
+            if key in COMMANDS:
+                raise Command(key)
+            if key == "h" and q is not None:
+                self.hint(q)
+                continue
+            return line
+
+    def hint(self, q: Question) -> None:
+        shown = self.hints_shown.get(q.id, 0)
+        if shown >= len(q.hints):
+            self.say("No more hints for this question.", "这道题没有更多提示了。", "yellow")
+            return
+        self.hints_shown[q.id] = shown + 1
+        label = f"Hint {shown + 1}/{len(q.hints)}: " if not self.zh() else f"提示 {shown + 1}/{len(q.hints)}："
+        self.console.print(Text(label + q.hints[shown].get(self.lang), style="magenta"))
 
     def zh(self) -> bool:
         return self.lang == "zh"
@@ -129,7 +147,7 @@ class Session:
     def answer(self, q: Question) -> tuple[str | None, answers.Check]:
         if q.type == "choice":
             while True:
-                raw = self.ask("Your answer (letters): " if not self.zh() else "你的答案（字母）：")
+                raw = self.ask("Your answer (letters): " if not self.zh() else "你的答案（字母）：", q)
                 try:
                     letters = answers.parse_letters(raw, len(q.choices))
                 except ValueError as err:
@@ -138,7 +156,7 @@ class Session:
                 return raw.strip(), answers.check_choice(q, letters)
         if q.type == "numeric":
             while True:
-                raw = self.ask(f"Your answer [{q.unit}]: " if not self.zh() else f"你的答案 [{q.unit}]：")
+                raw = self.ask(f"Your answer [{q.unit}]: " if not self.zh() else f"你的答案 [{q.unit}]：", q)
                 try:
                     value = answers.parse_number(raw, q.unit)
                 except ValueError as err:
@@ -149,11 +167,12 @@ class Session:
             from llmprep.quiz.code import attempt
 
             return attempt(self, q)
-        self.say("Type your answer; an empty line ends it (or press Enter to just think it through).",
-                 "输入你的答案，空行结束（也可以直接回车，在心里作答）。", "dim")
+        self.say("Type your answer; an empty line ends it (or press Enter to just think it through)."
+                 + (" h shows a hint." if q.hints else ""),
+                 "输入你的答案，空行结束（也可以直接回车，在心里作答）。" + ("输入 h 查看提示。" if q.hints else ""), "dim")
         lines: list[str] = []
         while True:
-            line = self.ask("> ") if not lines else self._more()
+            line = self.ask("> ", q) if not lines else self._more()
             if not line.strip():
                 break
             lines.append(line)

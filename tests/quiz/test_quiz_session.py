@@ -14,7 +14,12 @@ CONCEPT, CHOICE, NUMERIC = "attention/why-scale-by-sqrt-dk", "attention/scale-ch
 def test_each_type_undo_skip_and_ctrl_c(spawn, db):
     child = spawn("quiz")
     child.expect("0 due, 3 new")
-    # concept: a typed answer, key points ticked, suggestion taken with Enter
+    # concept: two staged hints, then a typed answer, key points ticked, suggestion taken with Enter
+    child.expect("h shows a hint")
+    for expected in ("Hint 1/2: What is the variance", "Hint 2/2: What happens to softmax", "No more hints"):
+        child.expect("> ")
+        child.sendline("h")
+        child.expect(expected)
     child.expect("> ")
     child.sendline("The variance grows with d_k so softmax would saturate")
     child.expect("> ")

@@ -22,4 +22,5 @@ RECOMPUTE = {
     ) / i["requests"],
     "nlp-systems/inverse-frequency-class-weight": lambda i: i["examples"] / (i["classes"] * i["negative"]),
     "nlp-systems/focal-loss-easy-example": lambda i: -((1 - i["p_t"]) ** i["gamma"]) * math.log(i["p_t"]),
+    "nlp-systems/negative-class-f1-from-counts": lambda i: 2 * i["tp"] / (2 * i["tp"] + i["fp"] + i["fn"]),
 }

@@ -42,8 +42,10 @@ RECOMPUTE = {
         (i["memory"] * i["fraction"] - i["params"] * i["weight_bytes"])
         / (2 * i["layers"] * i["kv_heads"] * i["head_dim"] * i["kv_bytes"] * i["tokens"])
     ),
-    "inference/int4-weight-memory-72b": lambda i: i["params"] * (i["bits"] + i["scale_bits"] / i["group_size"])
-    / 8 / GB,
+    "inference/int4-group-quant-weight-memory": lambda i: i["params"]
+    * (i["bits"] + (i["scale_bits"] + i["zero_bits"]) / i["group_size"])
+    / 8
+    / GB,
     "inference/speculative-expected-tokens": lambda i: (1 - i["alpha"] ** (i["k"] + 1)) / (1 - i["alpha"]),
     "inference/speculative-speedup": lambda i: (1 - i["alpha"] ** (i["k"] + 1))
     / ((1 - i["alpha"]) * (i["k"] * i["cost_ratio"] + 1)),
