@@ -6,8 +6,10 @@ app = typer.Typer(help="Checks for question and drill authors.", no_args_is_help
 
 
 @app.command("check")
-def check() -> None:
-    """Validate every question file; print each problem on one line with file:line and the fix."""
+def check(
+    drills: bool = typer.Option(True, "--drills/--no-drills", help="Also self-check every drill (needs torch, ~10 s)."),
+) -> None:
+    """Validate every question file and drill; print each problem on one line with file:line and the fix."""
     from llmprep import paths
     from llmprep.bank.loader import check_bank
     from llmprep.drills import drill_ids
@@ -16,5 +18,20 @@ def check() -> None:
     for problem in problems:
         typer.echo(str(problem), err=True)
     typer.echo(f"bank: {len(bank.questions)} questions, {len(problems)} problem(s)")
-    if problems:
+    failed = bool(problems)
+    if drills:
+        failed = _check_drills() or failed
+    if failed:
         raise typer.Exit(1)
+
+
+def _check_drills() -> bool:
+    """Drill metadata, stubs and signatures, then references, stubs and mistakes run for real."""
+    from llmprep.drills.check import check_all
+
+    report = check_all()
+    for problem in report.problems:
+        typer.echo(str(problem), err=True)
+    typer.echo(f"drills: {report.drills} drills, {report.cases} cases, {report.mistakes} mistakes named, "
+               f"{len(report.problems)} problem(s) in {report.seconds:.1f} s")
+    return bool(report.problems)

@@ -25,8 +25,8 @@ def _namespaces() -> list:
     import torch
     import torch.nn.functional as F
 
-    spaces = [torch, F, torch.Tensor, torch._C._VariableFunctions, torch._C._nn, torch.special, torch.linalg, torch.nn]
-    return [ns for ns in spaces if ns is not None]
+    # _VariableFunctions is an instance; its functions are static methods of its class
+    return [torch, F, torch.Tensor, type(torch._C._VariableFunctions), torch._C._nn, torch.special, torch.linalg, torch.nn]
 
 
 def _resolve(dotted: str):
@@ -68,6 +68,8 @@ class Guard:
         return forbidden_api
 
     def _patch(self, owner, attr: str, value) -> None:
+        if isinstance(owner, type) and isinstance(vars(owner).get(attr), staticmethod):
+            value = staticmethod(value)
         had = attr in vars(owner)
         self._patched.append((owner, attr, had, vars(owner).get(attr)))
         setattr(owner, attr, value)
