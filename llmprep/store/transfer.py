@@ -23,7 +23,7 @@ def _rows(store: Store, table: str, columns: tuple[str, ...]) -> list[dict]:
 
 def export(store: Store, path: Path, force: bool = False) -> dict:
     if path.exists() and not force:
-        raise LlmprepError(f"{path} already exists", fix=f"choose another name or add --force to replace it")
+        raise LlmprepError(f"{path} already exists", fix="choose another name or add --force to replace it")
     data = {
         "format": FORMAT, "version": VERSION, "exported_at": now_iso(),
         "cards": _rows(store, "cards", ("question_id", "card_json", "state", "due", "introduced_at")),
@@ -55,6 +55,16 @@ def _last_review(card_json: str) -> str:
     return json.loads(card_json).get("last_review") or ""
 
 
+def _add_missing(conn, table: str, columns: tuple[str, ...], rows: list[dict], key: tuple[str, str]) -> int:
+    """Insert the rows whose key is not in the table yet; returns how many were added."""
+    added = 0
+    for row in rows:
+        if not conn.execute(f"SELECT 1 FROM {table} WHERE {key[0]} = ? AND {key[1]} = ?", (row[key[0]], row[key[1]])).fetchone():
+            conn.execute(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})", row)
+            added += 1
+    return added
+
+
 def import_(store: Store, path: Path) -> dict:
     """Merge: the more recently reviewed card wins; reviews and attempts are added once."""
     data = _load(path)
@@ -67,18 +77,9 @@ def import_(store: Store, path: Path) -> dict:
                     conn.execute("INSERT OR REPLACE INTO cards (question_id, card_json, state, due, introduced_at)"
                                  " VALUES (:question_id, :card_json, :state, :due, :introduced_at)", card)
                     added["cards"] += 1
-            for review in data["reviews"]:
-                if not conn.execute("SELECT 1 FROM reviews WHERE question_id = ? AND reviewed_at = ?",
-                                    (review["question_id"], review["reviewed_at"])).fetchone():
-                    conn.execute(f"INSERT INTO reviews ({', '.join(REVIEW_COLUMNS)}) VALUES "
-                                 f"({', '.join(':' + c for c in REVIEW_COLUMNS)})", review)
-                    added["reviews"] += 1
-            for attempt in data["drill_attempts"]:
-                if not conn.execute("SELECT 1 FROM drill_attempts WHERE drill_id = ? AND created_at = ?",
-                                    (attempt["drill_id"], attempt["created_at"])).fetchone():
-                    conn.execute(f"INSERT INTO drill_attempts ({', '.join(ATTEMPT_COLUMNS)}) VALUES "
-                                 f"({', '.join(':' + c for c in ATTEMPT_COLUMNS)})", attempt)
-                    added["drill_attempts"] += 1
+            added["reviews"] = _add_missing(conn, "reviews", REVIEW_COLUMNS, data["reviews"], ("question_id", "reviewed_at"))
+            added["drill_attempts"] = _add_missing(conn, "drill_attempts", ATTEMPT_COLUMNS, data["drill_attempts"],
+                                                   ("drill_id", "created_at"))
     except (KeyError, TypeError) as err:
         raise LlmprepError(f"{path} is missing field {err} in a record; nothing was imported",
                            fix="use an unedited file made by `llmprep progress export`") from None
