@@ -55,7 +55,7 @@ def parse_number(text: str, unit: str) -> float:
 
 _NEGATIONS_EN = {"not", "no", "never", "without", "isn't", "doesn't", "don't", "cannot", "can't", "won't", "nor"}
 _NEGATIONS_ZH = ("不", "没", "无", "非", "未", "别")
-_WORD = re.compile(r"[a-z0-9_.+\-/^()]+|[\u3400-\u9fff]", re.IGNORECASE)
+_WORD = re.compile(r"[^\W\u3400-\u9fff][\w.+\-/^()]*|[\u3400-\u9fff]")  # Ψ, é and the like stay in a token
 _CJK = re.compile(r"[\u3400-\u9fff]")
 FUZZ = 0.84
 
@@ -96,11 +96,17 @@ def _has_keyword(answer: str, tokens: list[str], keyword: str) -> bool:
     return False
 
 
-def covers(answer: str, point: KeyPoint) -> bool:
-    """A key point is covered when the answer contains one of its keywords, not negated."""
-    text = answer.lower()
-    tokens = _tokens(text)
-    return any(_has_keyword(text, tokens, kw.lower()) for kw in point.keywords)
+def covers(answer: str, point: KeyPoint, prompt: str = "") -> bool:
+    """A key point is covered when the answer contains one of its keywords, not negated.
+
+    Keywords that the prompt itself contains are no evidence (repeating the question ticks nothing),
+    unless every keyword of the point is in the prompt.
+    """
+    text, asked = answer.lower(), prompt.lower()
+    tokens, asked_tokens = _tokens(text), _tokens(asked)
+    keywords = [kw.lower() for kw in point.keywords]
+    telling = [kw for kw in keywords if not _has_keyword(asked, asked_tokens, kw)] or keywords
+    return any(_has_keyword(text, tokens, kw) for kw in telling)
 
 
 @dataclass(frozen=True)
@@ -115,7 +121,8 @@ class Check:
 def check_concept(q: Question, answer: str) -> Check:
     if not answer.strip():
         return Check(None, None)
-    covered = tuple(covers(answer, kp) for kp in q.key_points)
+    prompt = f"{q.prompt.en}\n{q.prompt.zh}"
+    covered = tuple(covers(answer, kp, prompt) for kp in q.key_points)
     share = sum(covered) / len(covered)
     suggestion = 3 if share >= 0.99 else 2 if share >= 0.5 else 1
     return Check(share >= 0.5, suggestion, covered)
