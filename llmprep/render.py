@@ -11,6 +11,8 @@ from llmprep.bank.schema import LETTERS, Question
 
 # Lines that only full Markdown renders well: fences, headings, lists, quotes, tables.
 _BLOCK = re.compile(r"^\s*(```|#{1,6} |[-*+] |\d+[.)] |> |\|)", re.MULTILINE)
+_SOFT_BREAK = re.compile(r"(?<=(.))\n(?=([^\n]))")
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 _INLINE = re.compile(r"`([^`]+)`|\*\*([^*]+)\*\*")
 
 
@@ -24,7 +26,8 @@ def markdown(text: str):
         from rich.markdown import Markdown as RichMarkdown
 
         return RichMarkdown(text)
-    text = re.sub(r"(?<!\n)\n(?!\n)", " ", text.strip())  # soft line breaks join, as in Markdown
+    text = _SOFT_BREAK.sub(lambda m: "" if _CJK.match(m.group(1)) and _CJK.match(m.group(2)) else " ",
+                           text.strip())  # soft line breaks join as in Markdown; Chinese needs no space
     out, last = Text(), 0
     for match in _INLINE.finditer(text):
         out.append(text[last:match.start()])

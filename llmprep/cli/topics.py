@@ -16,7 +16,9 @@ def command(lang: Lang = None) -> None:
     lang = resolve_lang(lang)
     bank = load_bank()
     counts = Counter((q.topic, q.type) for q in bank.questions.values())
-    table = Table("topic", "name", "total", *TYPES, box=None, header_style="bold")
+    table = Table(box=None, header_style="bold")
+    for name in ("topic", "name", "total", *TYPES):
+        table.add_column(name, no_wrap=name != "name")
     for topic in bank.topics.values():
         per_type = [counts[topic.id, t] for t in TYPES]
         table.add_row(topic.id, topic.name.get(lang), str(sum(per_type)), *map(str, per_type))
