@@ -25,14 +25,17 @@ def command(
         status = store.drill_status()
     finally:
         store.close()
-    table = Table(title=f"{len(drills)} drills", title_justify="left", box=None, pad_edge=False)
-    for name in ("id", "topic", "level", "status", "title"):
-        table.add_column(name, style="bold cyan" if name == "id" else None, no_wrap=name != "title")
     colour = {"new": "dim", "attempted": "yellow", "passed": "green"}
+    rows = []
     for drill in sorted(drills.values(), key=lambda d: (d.topic, d.id)):
-        if topic and drill.topic != topic:
-            continue
-        mark = status.get(drill.id, "new")
-        table.add_row(drill.id, drill.topic, drill.difficulty, f"[{colour[mark]}]{mark}[/]", drill.title.get(lang))
+        if not topic or drill.topic == topic:
+            rows.append((drill.id, drill.topic, drill.difficulty, status.get(drill.id, "new"), drill.title.get(lang)))
+    table = Table(title=f"{len(rows)} drills", title_justify="left", box=None, pad_edge=False)
+    for i, name in enumerate(("id", "topic", "level", "status")):  # never squeezed: the title gives way
+        width = max([len(name)] + [len(row[i]) for row in rows])
+        table.add_column(name, style="bold cyan" if name == "id" else None, no_wrap=True, min_width=width)
+    table.add_column("title", no_wrap=True, overflow="ellipsis")
+    for row in rows:
+        table.add_row(*row[:3], f"[{colour[row[3]]}]{row[3]}[/]", row[4])
     Console().print(table)
     typer.echo("start one with: llmprep start ID")

@@ -2,6 +2,7 @@
 
 from typing import Annotated
 
+import click
 import typer
 
 from llmprep.errors import LlmprepError
@@ -11,7 +12,7 @@ GIVE_UP = "I give up"
 
 def command(
     drill_id: Annotated[str, typer.Argument(metavar="ID", help="A drill id.")],
-    give_up: Annotated[bool, typer.Option("--give-up", help=f"Confirm without a prompt that you give up (recorded).")] = False,
+    give_up: Annotated[bool, typer.Option("--give-up", help="Confirm without a prompt that you give up (recorded).")] = False,
 ) -> None:
     """Show the reference solution (after you pass, or after you confirm you give up)."""
     from rich.console import Console
@@ -26,8 +27,11 @@ def command(
         if not store.gave_up(drill.id):
             if not give_up:
                 typer.echo(f"You have not passed {drill.id} yet. Seeing the reference ends the attempt;")
-                answer = typer.prompt(f'type "{GIVE_UP}" to see it (anything else keeps trying)', default="",
-                                      show_default=False)
+                try:
+                    answer = typer.prompt(f'type "{GIVE_UP}" to see it (anything else keeps trying)', default="",
+                                          show_default=False)
+                except (click.Abort, typer.Abort):  # end of input or Ctrl-C: no confirmation
+                    answer = ""
                 if answer.strip().lower() != GIVE_UP.lower():
                     raise LlmprepError("the reference stays hidden",
                                        fix=f"`llmprep hint {drill.id}` for a hint, or `llmprep grade {drill.id}.py`")

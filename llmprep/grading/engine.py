@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import importlib.util
 import inspect
+import math
+import re
 import sys
 import time
 import traceback
@@ -170,7 +172,9 @@ def explain(exc: BaseException, file: str | None, device: torch.device) -> str:
         return (f"modifies an input (or a tensor autograd needs) in place{where}; "
                 "treat inputs as read-only (x = x - m, not x -= m; or clone first)")
     if isinstance(exc, MemoryError) or "can't allocate memory" in text or "out of memory" in text.lower():
-        return f"memory limit exceeded{where}: {text[:200]}"
+        size = re.search(r"allocate (\d+) bytes", text)
+        asked = f"it asked for {int(size.group(1)) / 2**30:.1f} GiB" if size else type(exc).__name__
+        return f"memory limit exceeded{where} ({asked}); the cases are small, so is the memory they need"
     if isinstance(exc, SystemExit):
         return f"your code called exit ({exc.code}){where}; return the result instead"
     return f"raised {type(exc).__name__}: {text[:300]}{where}"
@@ -185,7 +189,7 @@ def evaluate(entry, case: Case, ctx: Ctx, *, kind: str, grad: bool, observe=None
              param_names: list[str] = ()) -> Outcome:
     """Call `entry` on clones of the case's inputs; collect outputs, gradients and misbehaviour."""
     out = Outcome(args=_clone(case.args, grad), kwargs=_clone(case.kwargs, grad))
-    torch.manual_seed(ctx.seed)
+    torch.default_generator.manual_seed(ctx.seed)  # CPU only: torch.manual_seed also queues CUDA work
     params: list[tuple[str, torch.Tensor]] = []
     try:
         fn = entry
@@ -264,7 +268,12 @@ def _gradients(out: Outcome, result, params, ctx: Ctx, upstream: dict | None, gu
 
 
 def _index(flat: int, shape) -> tuple:
-    return tuple(int(i) for i in torch.unravel_index(torch.tensor(flat), tuple(shape))) if len(shape) else ()
+    """torch.unravel_index in plain Python (torch's version imports torch.fx: a second per call)."""
+    out = []
+    for size in reversed(tuple(shape)):
+        flat, rest = divmod(flat, size)
+        out.append(rest)
+    return tuple(reversed(out))
 
 
 def _fmt(x: float) -> str:
@@ -335,7 +344,13 @@ def compare(name: str, got, want, table: dict) -> dict | None:
     return {"message": f"{name}: {100 * bad.double().mean():.1f}% of {w.numel()} values differ beyond rtol={rtol:g}, "
                        f"atol={atol:g}; max abs error {max_abs:.3g} at index {worst} (got {_fmt(g[worst].item())}, "
                        f"expected {_fmt(w[worst].item())}); max rel error {max_rel:.3g}",
-            "max_abs_err": max_abs, "max_rel_err": max_rel, "mismatch_map": mismatch_map(name, bad, worst, ~gf)}
+            "max_abs_err": _finite(max_abs), "max_rel_err": _finite(max_rel),
+            "mismatch_map": mismatch_map(name, bad, worst, ~gf)}
+
+
+def _finite(x: float) -> float | None:
+    """JSON has no inf or NaN: an unbounded error is reported as null (the message says why)."""
+    return x if math.isfinite(x) else None
 
 
 def mismatch_map(name: str, bad: torch.Tensor, worst: tuple, nonfinite: torch.Tensor | None = None) -> dict | None:
@@ -368,13 +383,25 @@ def compare_all(got: list, want: list, table: dict) -> dict | None:
         return {"message": f"returned {len(got_outputs)} value(s) ({', '.join(got_outputs)}); "
                            f"expected {len(outputs)} ({', '.join(outputs)})"}
     values = dict(got)
+    first = None
     for name, want_value in want:
         if name not in values:
             return {"message": f"missing {name}"}
         problem = compare(name, values[name], want_value, table)
-        if problem:
-            return problem
-    return None
+        if problem and first is None:
+            first = problem
+            if not problem.get("mismatch_map"):
+                return first
+        elif problem and problem.get("mismatch_map") and not name.startswith("grad of"):
+            # the message names the first wrong output; the map shows the widest wrong grid
+            # (for attention, the (Tq, Tk) weights, where a mask leak is a triangle)
+            if _area(problem["mismatch_map"]) > _area(first["mismatch_map"]):
+                first["mismatch_map"] = problem["mismatch_map"]
+    return first
+
+
+def _area(grid: dict) -> int:
+    return len(grid["rows"]) * len(grid["rows"][0]) if grid["rows"] else 0
 
 
 # ---------------------------------------------------------------- the session
@@ -438,6 +465,10 @@ class Session:
             message = self.check(got.output, got.args, got.kwargs)
             problem = {"message": message} if message else None
         result["duration_s"] = round(time.perf_counter() - start, 4)
+        if got.error is not None and file:
+            frames = [f for f in traceback.extract_tb(got.error.__traceback__) if f.filename == file]
+            result["traceback"] = "".join(traceback.format_list(frames[-5:])) + \
+                "".join(traceback.format_exception_only(got.error)).strip()
         result["status"] = "fail" if problem else "pass"
         if problem and got.failure and got.error is not None and _fatal(got.error, got.failure):
             result["status"] = "error"  # the run broke down rather than computing a wrong answer

@@ -25,8 +25,10 @@ def _namespaces() -> list:
     import torch
     import torch.nn.functional as F
 
-    # _VariableFunctions is an instance; its functions are static methods of its class
-    return [torch, F, torch.Tensor, type(torch._C._VariableFunctions), torch._C._nn, torch.special, torch.linalg, torch.nn]
+    # _VariableFunctions is an instance; its functions are static methods of its (immutable) class
+    return [(torch, "torch"), (F, "torch.nn.functional"), (torch.Tensor, "torch.Tensor"),
+            (type(torch._C._VariableFunctions), "torch._C._VariableFunctions"), (torch._C._nn, "torch._C._nn"),
+            (torch.special, "torch.special"), (torch.linalg, "torch.linalg"), (torch.nn, "torch.nn")]
 
 
 def _resolve(dotted: str):
@@ -71,8 +73,12 @@ class Guard:
         if isinstance(owner, type) and isinstance(vars(owner).get(attr), staticmethod):
             value = staticmethod(value)
         had = attr in vars(owner)
-        self._patched.append((owner, attr, had, vars(owner).get(attr)))
-        setattr(owner, attr, value)
+        old = vars(owner).get(attr)
+        try:
+            setattr(owner, attr, value)
+        except (TypeError, AttributeError):
+            return  # an immutable builtin type; the static scan reports uses of torch._C
+        self._patched.append((owner, attr, had, old))
 
     def _forbid_class(self, cls: type, name: str) -> None:
         guard = self
@@ -94,18 +100,20 @@ class Guard:
                 owner, attr, obj = _resolve(dotted)
             except (LookupError, AttributeError):
                 continue  # not in this torch version: the static scan still reports it
+            if getattr(obj, "__wrapped_original__", None) is not None:
+                continue  # reached already as an alias of an earlier name
             if isinstance(obj, type):
                 self._forbid_class(obj, dotted)
                 continue
-            wrapper = self._wrap_function(obj, dotted)
-            self._patch(owner, attr, wrapper)
-            for space in spaces:  # the same object under other names, and same-named Tensor methods
-                if space is owner:
-                    continue
+            self._patch(owner, attr, self._wrap_function(obj, dotted))
+            public = owner in (torch, torch.nn.functional, torch.special)
+            for space, label in spaces:  # the same object under other names, and the same-named op elsewhere
                 other = getattr(space, attr, None)
-                if other is obj or (other is not None and space is torch.Tensor and callable(other)
-                                    and owner in (torch, torch.nn.functional, torch.special)):
-                    self._patch(space, attr, self._wrap_function(other, dotted))
+                if space is owner or getattr(other, "__wrapped_original__", None) is not None:
+                    continue  # already guarded (under its own name)
+                if other is obj or (public and callable(other) and not isinstance(other, type)
+                                    and space is not torch.nn and space is not torch.linalg):
+                    self._patch(space, attr, self._wrap_function(other, f"{label}.{attr}"))
         sys.addaudithook(self._audit)
         self._patch(builtins, "__import__", self._wrap_import(builtins.__import__))
         for module in (os, sys.modules.get("posix")):

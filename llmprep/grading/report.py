@@ -3,6 +3,8 @@ diagnosis, the mismatch map, one line per other case, captured output, and how t
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.console import Group
 from rich.text import Text
 
@@ -13,13 +15,29 @@ MARK = {"pass": "✓", "fail": "✗", "error": "!"}
 WORDS = {
     "en": {"pass": "PASS", "fail": "FAIL", "error": "ERROR", "cases": "cases passed", "seed": "base seed",
            "replay": "replay these inputs", "diagnosis": "Likely mistake", "stdout": "your output (stdout)",
-           "stderr": "stderr", "same": "more case(s) failed the same way", "hint": "stuck? `llmprep hint {id}`",
+           "stderr": "stderr", "same": "more case(s) failed the same way", "more": "more case(s) failed (--verbose shows them)", "hint": "stuck? `llmprep hint {id}`",
            "next": "passed. Compare with the reference: `llmprep solution {id}`"},
     "zh": {"pass": "通过", "fail": "未通过", "error": "出错", "cases": "个用例通过", "seed": "基础种子",
            "replay": "复现这组输入", "diagnosis": "可能的错误", "stdout": "你的输出（stdout）",
-           "stderr": "stderr", "same": "个用例以同样方式失败", "hint": "卡住了？`llmprep hint {id}`",
+           "stderr": "stderr", "same": "个用例以同样方式失败", "more": "个用例未通过（--verbose 显示全部）", "hint": "卡住了？`llmprep hint {id}`",
            "next": "已通过。对照参考实现：`llmprep solution {id}`"},
 }
+
+
+MAX_OTHERS = 4
+
+
+def _short(message: str, width: int = 70) -> str:
+    """The first clause of a message: what is wrong, without the numbers."""
+    text = message.splitlines()[0].split(";")[0]
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _tail(text: str, lines: int = 8, width: int = 160) -> str:
+    """The end of captured output, where a crash's cause or the truncation notice is."""
+    kept = [line if len(line) <= width else line[:width] + " …" for line in text.strip().splitlines()]
+    skipped = len(kept) - lines
+    return "\n".join(([f"[... {skipped} line(s) above]"] if skipped > 0 else []) + kept[-lines:])
 
 
 def _case_line(case: CaseResult) -> Text:
@@ -32,7 +50,7 @@ def _case_line(case: CaseResult) -> Text:
 
 
 def _map(case: CaseResult) -> Group:
-    rows = [Text(case.mismatch_map["title"], style="dim")]
+    rows = [Text("  " + case.mismatch_map["title"], style="dim")]
     for row in case.mismatch_map["rows"]:
         line = Text("    ")
         for cell in row:
@@ -42,13 +60,15 @@ def _map(case: CaseResult) -> Group:
     return Group(*rows)
 
 
-def _detail(case: CaseResult, lang: str) -> list:
+def _detail(case: CaseResult, lang: str, verbose: bool = False) -> list:
     parts = [Text.assemble(("  call: ", "dim"), case.call)] if case.call else []
     if case.note:
         parts.append(Text.assemble(("  probes: ", "dim"), case.note))
     parts.append(Text("  " + case.message.replace("\n", "\n  "), style="red" if case.status == "fail" else "magenta"))
     if case.mismatch_map:
         parts.append(_map(case))
+    if verbose and case.traceback:
+        parts.append(Text("    " + case.traceback.strip().replace("\n", "\n    "), style="dim"))
     return parts
 
 
@@ -63,14 +83,14 @@ def render(result: GradeResult, *, verbose: bool = False, lang: str = "en") -> G
         head.append(f"{passed}/{len(result.cases)} {w['cases']}  ", style="dim")
     head.append(f"{result.device} · {w['seed']} {result.seed} · {result.duration_s:.2f} s", style="dim")
     parts.append(head)
-    if result.message:
-        parts.append(Text(result.message, style=STYLE[result.status].replace("bold ", "")))
     failed = [c for c in result.cases if c.status != "pass"]
+    if result.message and not (failed and failed[0].message == result.message):
+        parts.append(Text(result.message, style=STYLE[result.status].replace("bold ", "")))
     shown = set()
     first = failed[0] if failed else None
     if first:
         parts.append(_case_line(first))
-        parts += _detail(first, lang)
+        parts += _detail(first, lang, verbose)
         shown.add(id(first))
     if result.diagnosis:
         parts.append(Text.assemble((f"  {w['diagnosis']}: ", "bold yellow"), (result.diagnosis["message"], "yellow")))
@@ -79,25 +99,28 @@ def render(result: GradeResult, *, verbose: bool = False, lang: str = "en") -> G
         for case in others:
             parts.append(_case_line(case))
             if case.status != "pass":
-                parts += _detail(case, lang)
+                parts += _detail(case, lang, verbose)
     else:
-        for case in others:
-            if case.status != "pass" and case.message != first.message:
-                parts.append(_case_line(case))
-                parts.append(Text("    " + case.message.splitlines()[0], style="red"))
-        same = sum(c.status != "pass" and c.message == failed[0].message for c in others) if failed else 0
-        if same:
-            parts.append(Text(f"  {same} {w['same']}", style="dim"))
+        other_failed = [c for c in others if c.status != "pass"]
+        different = [c for c in other_failed if c.message != first.message]
+        for case in different[:MAX_OTHERS]:
+            line = _case_line(case)
+            line.append("  " + _short(case.message), style="red" if case.status == "fail" else "magenta")
+            parts.append(line)
+        rest = len(other_failed) - len(different[:MAX_OTHERS])
+        if rest:
+            parts.append(Text(f"  {rest} {w['same'] if not different[MAX_OTHERS:] else w['more']}", style="dim"))
         if not failed and result.cases:
             parts.append(Text("  " + " ".join(MARK["pass"] for _ in result.cases), style="green"))
     for label, text in ((w["stdout"], result.stdout), (w["stderr"], result.stderr)):
         if text.strip() and (verbose or result.status != "pass"):
             parts.append(Text(f"  {label}:", style="dim"))
-            parts.append(Text("    " + text.strip()[-1500:].replace("\n", "\n    "), style="dim"))
+            parts.append(Text("    " + _tail(text).replace("\n", "\n    "), style="dim"))
     if result.status == "pass":
         parts.append(Text(w["next"].format(id=result.drill), style="green"))
     else:
         if result.seed is not None and result.cases:
-            parts.append(Text(f"  {w['replay']}: llmprep grade {result.file} --seed {result.seed}", style="dim"))
+            drill = "" if Path(result.file).stem == result.drill else f" --drill {result.drill}"
+            parts.append(Text(f"  {w['replay']}: llmprep grade {result.file}{drill} --seed {result.seed}", style="dim"))
         parts.append(Text("  " + w["hint"].format(id=result.drill), style="dim"))
     return Group(*parts)

@@ -27,6 +27,7 @@ class CaseResult:
     duration_s: float = 0.0
     mismatch_map: dict | None = None  # {"title": str, "rows": [str]}: '#' mismatch, '.' match, '!' NaN/Inf
     diagnosis: dict | None = None  # {"key": str, "message": str}
+    traceback: str = ""  # the learner's own frames, when their code raised (shown with --verbose)
 
 
 @dataclass

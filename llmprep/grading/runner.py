@@ -73,9 +73,16 @@ class Worker:
 
             resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
             if limit:
-                resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+                try:
+                    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+                except (ValueError, OSError):  # macOS refuses RLIMIT_AS; the timeouts still hold
+                    pass
 
-        env = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONDONTWRITEBYTECODE="1", PYTHONFAULTHANDLER="1")
+        # one intra-op thread: the cases are small, and spinning thread pools collapse on a busy machine
+        env = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONDONTWRITEBYTECODE="1", PYTHONFAULTHANDLER="1",
+                   OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+        package_root = str(Path(__file__).resolve().parent.parent.parent)  # llmprep importable with -P too
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))
         self.started = time.monotonic()
         self.proc = subprocess.Popen(
             args + ["-m", "llmprep.grading.worker", str(write_fd)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,

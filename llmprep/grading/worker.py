@@ -40,7 +40,12 @@ def grade(job: dict, chan: Channel) -> None:
         return
     drill = job["drill"]
     chan.send(t="phase", what="reference", device=device)
-    session = Session(drill, device, job["seed"])
+    try:
+        session = Session(drill, device, job["seed"])
+    except Exception as exc:  # a broken drill, not the learner's fault: say so plainly
+        chan.send(t="setup", status="error", message=f"internal error: drill {drill['id']} cannot build its cases "
+                                                     f"({type(exc).__name__}: {exc}); run `llmprep dev check`")
+        return
     guard = Guard(drill["forbidden"], job["protected"])
     guard.install()
     path = Path(job["file"])
@@ -156,7 +161,9 @@ def selfcheck(job: dict, chan: Channel) -> None:
 def main() -> None:
     chan = Channel(int(sys.argv[1]))
     faulthandler.enable()
-    import torch  # noqa: F401  the slow import runs while the parent is still busy
+    import torch  # the slow import runs while the parent is still busy
+
+    torch.set_num_threads(1)
 
     job = json.loads(sys.stdin.readline())
     sys.stdin.close()

@@ -1,5 +1,3 @@
-import math
-
 import torch
 
 from llmprep.grading.api import Case, Mistake
@@ -29,6 +27,10 @@ def cases(ctx):
     ]
 
 
+def _scaled(q, k):
+    return torch.matmul(q, k.mT) * q.shape[-1] ** -0.5  # (..., Tq, Tk)
+
+
 def _attend(scores, v, mask):
     if mask is not None:
         scores = scores.masked_fill(~mask, float("-inf"))
@@ -40,23 +42,23 @@ def _attend(scores, v, mask):
 
 def mistakes(ref):
     def no_scale(q, k, v, mask=None):
-        return _attend(q @ k.transpose(-2, -1), v, mask)
+        return _attend(torch.matmul(q, k.mT), v, mask)
 
     def wrong_dim(q, k, v, mask=None):
-        scores = q @ k.transpose(-2, -1) / math.sqrt(q.size(-1))
+        scores = _scaled(q, k)
         if mask is not None:
             scores = scores.masked_fill(~mask, float("-inf"))
         weights = torch.softmax(scores, dim=-2).nan_to_num(0.0)
         return weights @ v, weights
 
     def mask_after_softmax(q, k, v, mask=None):
-        weights = torch.softmax(q @ k.transpose(-2, -1) / math.sqrt(q.size(-1)), dim=-1)
+        weights = torch.softmax(_scaled(q, k), dim=-1)
         if mask is not None:
             weights = weights.masked_fill(~mask, 0.0)
         return weights @ v, weights
 
     def nan_rows(q, k, v, mask=None):
-        scores = q @ k.transpose(-2, -1) / math.sqrt(q.size(-1))
+        scores = _scaled(q, k)
         if mask is not None:
             scores = scores.masked_fill(~mask, float("-inf"))
         weights = torch.softmax(scores, dim=-1)

@@ -1,0 +1,145 @@
+import importlib.util
+from pathlib import Path
+
+import torch
+
+from llmprep.grading.api import Case, Mistake
+
+
+def _inputs(ctx, *shape, spread=0.3):
+    old = ctx.randn(*shape) - 2.0
+    # ratios spread around 1 so that some fall inside and some outside [1 - eps, 1 + eps]
+    new = (old + ctx.randn(*shape) * spread).requires_grad_()
+    return new, old, ctx.randn(*shape)
+
+
+def cases(ctx):
+    t = lambda xs: torch.tensor(xs, dtype=ctx.dtype, device=ctx.device)  # noqa: E731
+    example = (torch.log(t([1.5, 0.5])).requires_grad_(), t([0.0, 0.0]), t([1.0, 1.0]))
+    pad = ctx.rand(3, 10) < 0.6
+    pad[:, 0] = True  # every row keeps a real token
+    pad[2, 4:] = False  # one short, right-padded row
+    padded = _inputs(ctx, 3, 10, spread=1.0)
+    one_true = torch.zeros(2, 6, dtype=torch.bool, device=ctx.device)
+    one_true[1, 3] = True
+    inside = _inputs(ctx, 4, 5, spread=0.01)
+    return [
+        Case("example", example, kind="example"),
+        Case("N1", _inputs(ctx, 1), note="one token"),
+        Case("N37", _inputs(ctx, 37)),
+        Case("B4_T13", _inputs(ctx, 4, 13), {"clip_eps": 0.1}),
+        Case("B2_T9_eps0.3", _inputs(ctx, 2, 9, spread=0.6), {"clip_eps": 0.3}),
+        Case("B3_T10_mask", padded, {"mask": pad}, note="padding marked False in mask"),
+        Case("B2x3_T7_mask", _inputs(ctx, 2, 3, 7), {"mask": ctx.rand(2, 3, 7) < 0.5}, note="batch dims and a mask"),
+        Case("mask_one_true", _inputs(ctx, 2, 6, spread=1.0), {"mask": one_true}, kind="edge",
+             note="a single real token"),
+        Case("ratio_all_inside", inside, kind="edge", note="every ratio within the clip range"),
+        Case("ratio_far_outside", _inputs(ctx, 3, 8, spread=3.0), kind="edge", note="ratios far from 1"),
+        Case("large_advantages", (*_inputs(ctx, 2, 6)[:2], ctx.randn(2, 6) * 1e4), kind="edge",
+             note="advantages of size 1e4"),
+    ]
+
+
+def _surrogates(log_probs, old_log_probs, advantages, clip_eps):
+    ratio = torch.exp(log_probs - old_log_probs)
+    return ratio * advantages, torch.clamp(ratio, 1 - clip_eps, 1 + clip_eps) * advantages
+
+
+def _masked_mean(x, mask):
+    return x.mean() if mask is None else (x * mask).sum() / mask.sum()
+
+
+def _max_not_min(log_probs, old_log_probs, advantages, clip_eps=0.2, mask=None):
+    a, b = _surrogates(log_probs, old_log_probs, advantages, clip_eps)
+    return -_masked_mean(torch.maximum(a, b), mask)
+
+
+def _no_clipping(log_probs, old_log_probs, advantages, clip_eps=0.2, mask=None):
+    a, _ = _surrogates(log_probs, old_log_probs, advantages, clip_eps)
+    return -_masked_mean(a, mask)
+
+
+def _mask_ignored(log_probs, old_log_probs, advantages, clip_eps=0.2, mask=None):
+    a, b = _surrogates(log_probs, old_log_probs, advantages, clip_eps)
+    return -torch.minimum(a, b).mean()
+
+
+def _mask_over_all(log_probs, old_log_probs, advantages, clip_eps=0.2, mask=None):
+    a, b = _surrogates(log_probs, old_log_probs, advantages, clip_eps)
+    x = torch.minimum(a, b)
+    return -(x.mean() if mask is None else (x * mask).sum() / mask.numel())
+
+
+def _ratio_inverted(log_probs, old_log_probs, advantages, clip_eps=0.2, mask=None):
+    a, b = _surrogates(old_log_probs, log_probs, advantages, clip_eps)
+    return -_masked_mean(torch.minimum(a, b), mask)
+
+
+def check(output, args, kwargs):
+    return _gradient_problem(output, args, kwargs, TRAINABLE, PICK, ENTRY)
+
+
+def mistakes(ref):
+    def _log_probs_detached(log_probs, old_log_probs, advantages, clip_eps=0.2, mask=None):
+        return ref.ppo_clip_loss(log_probs.detach(), old_log_probs, advantages, clip_eps, mask)
+
+    # first: its outputs equal the reference's (only the gradient is missing), so the diagnosis
+    # must try it before a mistake that merely agrees with the reference on the failing case
+    return [
+        Mistake("log_probs_detached", "log_probs detached (or the ratio built from .item()/no_grad): "
+                "no gradient reaches the policy", _log_probs_detached),
+        Mistake("max_not_min", "max of the two surrogates instead of min (the pessimistic bound)", _max_not_min),
+        Mistake("no_clipping", "no clipping: the plain ratio * advantage objective", _no_clipping),
+        Mistake("mask_ignored", "mask ignored: padding tokens averaged in", _mask_ignored),
+        Mistake("mask_over_all", "masked sum divided by all entries instead of the number of True entries",
+                _mask_over_all),
+        Mistake("ratio_inverted", "ratio inverted: exp(old_log_probs - log_probs)", _ratio_inverted),
+    ]
+
+
+# ---------------------------------------------------------------- gradient of the trainable inputs
+# drill.yaml says grad: false because the engine would also compare gradients of the frozen inputs
+# (a learner may rightly detach those or not). This check compares the gradient that reaches the
+# trainable inputs only (the ones a case marks requires_grad) with the reference's.
+
+ENTRY = "ppo_clip_loss"
+TRAINABLE = ((0, "log_probs"),)
+PICK = lambda out: out  # noqa: E731
+GRAD_TOL = {torch.float64: (1e-9, 1e-9), torch.float32: (1e-4, 1e-5),
+            torch.float16: (2e-2, 2e-2), torch.bfloat16: (2e-1, 2e-1)}
+_REFERENCE = []
+
+
+def _reference():
+    if not _REFERENCE:
+        path = Path(__file__).with_name("reference.py")
+        spec = importlib.util.spec_from_file_location(f"_check_reference_{path.parent.name}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        _REFERENCE.append(module)
+    return _REFERENCE[0]
+
+
+def _gradient_problem(got, args, kwargs, trainable, pick, entry):
+    """None when d(pick(output)) / d(trainable args) matches the reference's; else a message."""
+    wrt = [(name, args[i]) for i, name in trainable if isinstance(args[i], torch.Tensor) and args[i].requires_grad]
+    if not wrt:
+        return None
+    loss = pick(got)
+    if not isinstance(loss, torch.Tensor) or not loss.requires_grad:
+        return f"no gradient flows back to {wrt[0][0]} (did you detach, use .item() or leave torch?)"
+    up = torch.randn(loss.shape, generator=torch.Generator().manual_seed(0), dtype=torch.float64).to(loss)
+    grads = torch.autograd.grad((loss * up).sum(), [t for _, t in wrt], allow_unused=True, retain_graph=True)
+    fresh = [a.detach().clone().requires_grad_(a.requires_grad) if isinstance(a, torch.Tensor) else a for a in args]
+    fresh_kw = {k: v.detach().clone() if isinstance(v, torch.Tensor) else v for k, v in kwargs.items()}
+    want_loss = pick(getattr(_reference(), entry)(*fresh, **fresh_kw))
+    wants = torch.autograd.grad((want_loss * up.to(want_loss)).sum(), [fresh[i] for i, _ in trainable
+                                                                      if fresh[i].requires_grad])
+    for (name, t), g, w in zip(wrt, grads, wants):
+        if g is None:
+            return f"no gradient reaches {name}"
+        rtol, atol = GRAD_TOL.get(w.dtype, (1e-4, 1e-5))
+        if g.shape != w.shape or not torch.allclose(g.double(), w.double(), rtol=rtol, atol=atol):
+            err = (g.double() - w.double()).abs().max().item() if g.shape == w.shape else float("nan")
+            return f"grad of {name} differs from the reference's: max abs error {err:.3g} (rtol={rtol:g}, atol={atol:g})"
+    return None

@@ -1,0 +1,5 @@
+import torch
+
+
+def softmax(x, dim=-1):
+    return torch.zeros_like(x) + 0 * x

@@ -1,0 +1,5 @@
+import os
+
+
+def softmax(x, dim=-1):
+    os._exit(3)

@@ -1,0 +1,5 @@
+raise RuntimeError("half-finished")
+
+
+def softmax(x, dim=-1):
+    return x

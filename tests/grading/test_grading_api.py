@@ -1,0 +1,40 @@
+"""The import-light API the quiz uses: grade_file -> GradeResult, record_result, render_result."""
+
+import json
+
+from rich.console import Console
+
+from llmprep.grading import grade_file, record_result, render_result
+from llmprep.grading.result import GradeResult
+from llmprep.store import open_store
+from tests.helpers import REPO
+
+
+def test_grade_record_and_render(tmp_path, llmprep_home):
+    target = tmp_path / "softmax.py"
+    target.write_text((REPO / "solutions" / "softmax" / "reference.py").read_text())
+    result = grade_file(target, device="cpu", seed=5)
+    assert result.status == "pass" and result.passed and result.seed == 5 and result.drill == "softmax"
+    data = json.loads(result.to_json())
+    assert data["version"] == 1 and GradeResult.from_dict(data) == result
+    record_result(result)
+    store = open_store()
+    try:
+        assert store.drill_status() == {"softmax": "passed"}
+        (stored,) = store.conn.execute("SELECT result_json FROM drill_attempts").fetchone()
+    finally:
+        store.close()
+    assert json.loads(stored)["status"] == "pass"
+    console = Console(record=True, width=100)
+    console.print(render_result(result))
+    assert "PASS" in console.export_text()
+
+
+def test_failure_json_has_no_infinities(tmp_path):
+    target = tmp_path / "reward_loss.py"
+    target.write_text("import torch\n\ndef pairwise_reward_loss(chosen_rewards, rejected_rewards):\n"
+                      "    return -torch.log(torch.sigmoid(chosen_rewards - rejected_rewards)).mean()\n")
+    result = grade_file(target, device="cpu", seed=5)
+    assert result.status == "fail"
+    assert result.diagnosis["key"] == "naive"
+    json.loads(result.to_json(), parse_constant=lambda name: (_ for _ in ()).throw(ValueError(name)))
