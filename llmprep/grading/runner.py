@@ -23,6 +23,7 @@ MEMORY_LIMIT = 4 << 30  # address space of the worker on CPU; torch itself maps 
 OUTPUT_LIMIT = 1 << 20  # what the learner may print in all before the run is stopped
 OUTPUT_KEEP = 4000  # characters of stdout and of stderr kept in the result
 STARTUP_TIMEOUT = 90.0
+MEMORY_ENV = "LLMPREP_WORKER_MEMORY"
 TOTAL_TIMEOUT = 120.0
 
 
@@ -67,30 +68,19 @@ class Worker:
         else:
             self._tmp = tempfile.TemporaryDirectory()
             cwd = Path(self._tmp.name)
-
-        def limits() -> None:
-            import resource
-
-            resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-            if limit:
-                try:
-                    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-                except (ValueError, OSError):  # macOS refuses RLIMIT_AS; the timeouts still hold
-                    pass
-
         # one intra-op thread: the cases are small, and spinning thread pools collapse on a busy machine
         env = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONDONTWRITEBYTECODE="1", PYTHONFAULTHANDLER="1",
                    OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+        if limit:
+            env[MEMORY_ENV] = str(limit)  # the worker applies it to itself (no preexec_fn: threads are safe)
         package_root = str(Path(__file__).resolve().parent.parent.parent)  # llmprep importable with -P too
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))
-        self.started = time.monotonic()
         self.proc = subprocess.Popen(
             args + ["-m", "llmprep.grading.worker", str(write_fd)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, pass_fds=(write_fd,), preexec_fn=limits, start_new_session=True,
+            stderr=subprocess.PIPE, pass_fds=(write_fd,), start_new_session=True,
             cwd=str(cwd) if cwd else None, env=env)
         os.close(write_fd)
         self.fd = read_fd
-        self.memory_limit = limit
         self.flooded = False
         self.out = _Drain(self.proc.stdout, self)
         self.err = _Drain(self.proc.stderr, self)
@@ -118,8 +108,13 @@ class Worker:
     def close(self) -> None:
         self.kill()
         self.proc.wait()
-        for stream in (self.proc.stdout, self.proc.stderr):
-            self.out.join(timeout=2) if stream is self.proc.stdout else self.err.join(timeout=2)
+        self.out.join(timeout=2)
+        self.err.join(timeout=2)
+        for stream in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
+            try:
+                stream.close()
+            except OSError:  # stdin of a process that died before reading it
+                pass
         os.close(self.fd)
         if self._tmp:
             self._tmp.cleanup()
@@ -158,6 +153,9 @@ class Worker:
                              "timeout": float(message.get("timeout", STARTUP_TIMEOUT))}
                     phase_deadline = time.monotonic() + phase["timeout"]
                 finished = message.get("t") == "done"
+                if finished:  # the worker let go of stdout and stderr first: drain them to the end
+                    self.out.join(timeout=2)
+                    self.err.join(timeout=2)
                 yield message
                 if finished:
                     return

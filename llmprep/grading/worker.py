@@ -26,6 +26,16 @@ class Channel:
             data = data[os.write(self.fd, data):]
 
 
+def finish(chan: Channel, **details) -> None:
+    """Release stdout and stderr (the parent then reads them to the end), then say `done`."""
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    chan.send(t="done", **details)
+
+
 def grade(job: dict, chan: Channel) -> None:
     import torch
 
@@ -84,7 +94,7 @@ def grade(job: dict, chan: Channel) -> None:
         diagnosis = session.diagnose(failing)
         if diagnosis:
             chan.send(t="diagnosis", **diagnosis)
-    chan.send(t="done", device=device)
+    finish(chan, device=device)
 
 
 def selfcheck(job: dict, chan: Channel) -> None:
@@ -155,10 +165,24 @@ def selfcheck(job: dict, chan: Channel) -> None:
 
             chan.send(t="drill", id=drill["id"], problems=[f"{type(exc).__name__}: {exc}",
                                                            traceback.format_exc(limit=-3)], cases=0, mistakes={})
-    chan.send(t="done")
+    finish(chan)
+
+
+def limit_resources() -> None:
+    """No core dumps, and the address-space cap the parent chose (before torch maps its libraries)."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    limit = int(os.environ.pop("LLMPREP_WORKER_MEMORY", "0"))
+    if limit:
+        try:
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        except (ValueError, OSError):  # macOS refuses RLIMIT_AS; the timeouts still hold
+            pass
 
 
 def main() -> None:
+    limit_resources()
     chan = Channel(int(sys.argv[1]))
     faulthandler.enable()
     import torch  # the slow import runs while the parent is still busy

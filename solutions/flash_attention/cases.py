@@ -5,6 +5,53 @@ import torch
 from llmprep.grading.api import Case, Mistake
 
 
+class _Watched(torch.Tensor):
+    """q for the "no full score matrix" case: records the shape of every tensor computed from it.
+
+    Each clone starts its own record, so `check` sees only what the graded call built.
+    """
+
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        out = super().__torch_function__(func, types, args, kwargs or {})
+        parents = [a for a in args if isinstance(a, _Watched) and hasattr(a, "_seen")]
+        record = [] if func in (torch.Tensor.clone, torch.clone, torch.Tensor.detach) or not parents else parents[0]._seen
+        for t in out if isinstance(out, (tuple, list)) else (out,):
+            if isinstance(t, _Watched):
+                if not hasattr(t, "_seen"):
+                    t._seen = record
+                if record is t._seen:
+                    record.append(tuple(t.shape))
+        return out
+
+    def __format__(self, spec):
+        return self.as_subclass(torch.Tensor).__format__(spec)
+
+
+def _watched(x):
+    x = x.as_subclass(_Watched)
+    x._seen = []
+    return x
+
+
+def observe(output, args, kwargs):
+    """Hand the grader a plain tensor: the recording subclass stays with the inputs."""
+    return output.as_subclass(torch.Tensor) if isinstance(output, _Watched) else output
+
+
+def check(output, args, kwargs):
+    """The "no full score matrix" rule: no tensor derived from q may exceed one tile in both trailing dims."""
+    seen = getattr(args[0], "_seen", None)
+    if seen is None:
+        return None
+    block = kwargs.get("block_size", 64)
+    big = [s for s in seen if len(s) >= 2 and s[-2] > block and s[-1] > block]
+    if big:
+        return (f"built a {big[0]} tensor from q, larger than one {block} x {block} tile in both trailing dims: "
+                "loop over key blocks with a running max and sum instead of forming all scores at once")
+    return None
+
+
 def _tied(k):
     """Keys 0, 2, 4, ... made equal: tied scores, though not all of them (an all-zero q gradient is not a test)."""
     k = k.clone()
@@ -25,6 +72,8 @@ def cases(ctx):
         Case("causal", (*qkv(2, 2, 11, 8),), {"block_size": 3, "causal": True}),
         Case("causal, one block", (*qkv(1, 9, 16),), {"block_size": 64, "causal": True}, note="block_size > T"),
         Case("default block", (*qkv(1, 2, 150, 16),), note="block_size = 64, T = 150"),
+        Case("no full score matrix", (_watched(ctx.randn(1, 96, 8)), ctx.randn(1, 96, 8), ctx.randn(1, 96, 8)),
+             {"block_size": 16}, note="T = 96, block 16: no tensor built from q may be 96 x 96"),
         Case("tied scores", (ctx.randn(6, 4), _tied(ctx.randn(10, 4)), ctx.randn(10, 3)), {"block_size": 3}, kind="edge",
              note="keys 0, 2, 4, 6, 8 equal: tied scores across blocks"),
     ]
@@ -80,9 +129,18 @@ def mistakes(ref):
     def blocks_normalised_separately(q, k, v, block_size=64, causal=False):
         return _online(q, k, v, block_size, causal, per_block=True)
 
+    def full_score_matrix(q, k, v, block_size=64, causal=False):
+        att = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])
+        if causal:
+            T = q.shape[-2]
+            att = att.masked_fill(torch.ones(T, T, dtype=torch.bool, device=q.device).triu(1), float("-inf"))
+        att = torch.exp(att - att.amax(-1, keepdim=True))
+        return att / att.sum(-1, keepdim=True) @ v
+
     return [
         Mistake("acc_not_rescaled", "the running sum of values is not rescaled by exp(m_old - m_new) when the max grows", acc_not_rescaled),
         Mistake("l_not_rescaled", "the running normalizer l is not rescaled by exp(m_old - m_new) when the max grows", l_not_rescaled),
+        Mistake("full_score_matrix", "right values, but the whole (Tq, Tk) score matrix was built at once instead of tile by tile", full_score_matrix),
         Mistake("no_running_max", "exp of raw scores without subtracting the running max: overflows for large scores", no_running_max),
         Mistake("blocks_normalised_separately", "each key block softmax-normalised on its own and the blocks averaged", blocks_normalised_separately),
     ]

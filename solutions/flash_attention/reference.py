@@ -20,6 +20,8 @@ Convention (per query row, for each key block with scores s)
 Forbidden
     torch.nn.functional.scaled_dot_product_attention, softmax in any form (torch.softmax,
     torch.nn.functional.softmax, Tensor.softmax, log_softmax): the point is the online softmax.
+    One case watches every tensor computed from q and fails if any is larger than a
+    (block_size, block_size) tile in both trailing dims, e.g. a full (T, T) score matrix.
 
 Example
     q = [[0.]], k = [[0.], [0.], [0.]], v = [[1.], [2.], [6.]], block_size=2: the first block gives

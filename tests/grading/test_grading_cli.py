@@ -132,3 +132,12 @@ def test_listing_and_starting_do_not_import_torch():
             "assert 'torch' not in sys.modules, 'torch imported'")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_the_grading_parent_never_imports_torch(tmp_path):
+    write_reference(tmp_path)
+    code = ("import sys; from pathlib import Path; from llmprep.grading import grade_file, render_result; "
+            f"r = grade_file(Path({str(tmp_path / 'attention.py')!r}), device='cpu'); render_result(r); "
+            "assert r.status == 'pass', r.to_json(); assert 'torch' not in sys.modules, 'torch imported'")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

@@ -1,0 +1,54 @@
+"""The drills part of `dev check` catches broken drills: markers, signatures, a reference that
+uses a forbidden API, a mistake that no case catches, a mistake diagnosed as another."""
+
+import shutil
+
+from llmprep.drills.check import selfcheck, static_problems
+from llmprep.drills.registry import read_drill
+from tests.helpers import REPO, run_cli
+
+
+def copy_drill(tmp_path, drill_id="softmax"):
+    folder = tmp_path / "solutions" / drill_id
+    shutil.copytree(REPO / "solutions" / drill_id, folder)
+    return folder
+
+
+def load(folder):
+    return read_drill(folder / "drill.yaml", {"attention", "alignment", "mha-mqa-gqa"})
+
+
+def test_unbalanced_markers_and_forbidden_use_in_the_reference(tmp_path):
+    folder = copy_drill(tmp_path)
+    source = (folder / "reference.py").read_text()
+    (folder / "reference.py").write_text(source.replace("    # llmprep: solution end\n", "    return torch.softmax(x, dim)\n"))
+    messages = [p.message for p in static_problems(load(folder))]
+    assert any("the reference uses forbidden torch.softmax" in m for m in messages)
+    assert any("solution region never closed" in m for m in messages)
+
+
+def test_signature_must_match_the_reference(tmp_path):
+    folder = copy_drill(tmp_path)
+    yaml_text = (folder / "drill.yaml").read_text().replace('signature: "softmax(x, dim=-1)', 'signature: "softmax(x, axis=-1)')
+    (folder / "drill.yaml").write_text(yaml_text)
+    (problem,) = static_problems(load(folder))
+    assert "signature names (x, axis) differ from the reference's (x, dim)" in problem.message
+
+
+def test_selfcheck_reports_weak_cases_and_misnamed_mistakes(tmp_path):
+    folder = copy_drill(tmp_path)
+    cases = (folder / "cases.py").read_text()
+    cases = cases.replace("        return ref.softmax(x, dim=-1)\n", "        return ref.softmax(x, dim=dim)\n")  # = reference
+    cases = cases.replace('Mistake("sums_everything"', 'Mistake("unstable_again"').replace(
+        "sums_everything)", "unstable)")
+    (folder / "cases.py").write_text(cases)
+    problems, _, _ = selfcheck([load(folder)], workers=1)
+    messages = "\n".join(p.message for p in problems)
+    assert "mistake 'ignores_dim' passes every case" in messages
+    assert "mistake 'unstable_again' is rejected but diagnosed as 'unstable'" in messages
+
+
+def test_dev_check_reports_drills():
+    done = run_cli("dev", "check", timeout=300)
+    assert "drills: " in done.stdout and "mistakes named" in done.stdout
+    assert "[attention]" not in done.stderr and "[softmax]" not in done.stderr
