@@ -5,6 +5,7 @@ from typing import Annotated, Optional
 import typer
 
 from llmprep.cli.options import Lang, resolve_lang
+from llmprep.errors import UsageError
 
 
 def command(
@@ -25,6 +26,9 @@ def command(
         status = store.drill_status()
     finally:
         store.close()
+    topics = sorted({d.topic for d in drills.values()})
+    if topic and topic not in topics:
+        raise UsageError(f"no drills with topic {topic!r}", fix="use one of: " + ", ".join(topics))
     colour = {"new": "dim", "attempted": "yellow", "passed": "green"}
     rows = []
     for drill in sorted(drills.values(), key=lambda d: (d.topic, d.id)):

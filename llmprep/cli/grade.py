@@ -25,7 +25,6 @@ def command(
 
     state.verbose = state.verbose or verbose
     result = grade_file(file, drill, device=device, seed=seed, worker=worker)
-    record_result(result)
     if json_:
         typer.echo(result.to_json(indent=2))
     else:
@@ -34,5 +33,6 @@ def command(
         from llmprep.grading import render_result
 
         Console().print(render_result(result, verbose=state.verbose, lang=resolve_lang(lang)))
+    record_result(result)  # after showing it: a broken store must not hide the result
     if result.status != "pass":
         raise typer.Exit(1)

@@ -1,6 +1,20 @@
 """What a drill's cases.py builds: cases to run and known mistakes to recognise.
 
 Plain dataclasses, importable without torch; the grader fills them with tensors at grading time.
+
+How the grader uses them (llmprep/grading/engine.py):
+- `cases(ctx)` is called once per dtype (drill.yaml `dtypes`, plus `cuda_dtypes` on CUDA; once
+  with ctx.dtype None when `dtypes` is []). ctx offers randn/rand(*shape, dtype=None),
+  randint(low, high, shape) and tensor(data, dtype=None), all seeded by the printed base seed and
+  placed on ctx.device; ctx.gen, ctx.seed, ctx.dtype and ctx.device are there for the rest.
+- Every call gets clones of the inputs; tensors compared afterwards must be unchanged. With
+  `grad: true`, floating inputs require grad, and one random upstream gradient per floating
+  output of the reference is backpropagated through both sides.
+- Module drills: `init` builds the module, the reference's state_dict is loaded into the
+  learner's, and both are moved to ctx.device and ctx.dtype before the call.
+- Tolerances come from drill.yaml by the dtype of each output (gradients get 10x the slack).
+- A Mistake's `impl` is called like the entry point (for module drills it is a subclass of the
+  reference class); the grader names it when the learner's outputs and gradients match it.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ mistake, so `dev check` proves exactly the code path the learner meets.
 
 from __future__ import annotations
 
+import doctest
 import importlib.util
 import inspect
 import math
@@ -347,7 +348,7 @@ def compare(name: str, got, want, table: dict) -> dict | None:
                        f"atol={atol:g}; max abs error {max_abs:.3g} at index {worst} (got {_fmt(g[worst].item())}, "
                        f"expected {_fmt(w[worst].item())}); max rel error {max_rel:.3g}",
             "max_abs_err": _finite(max_abs), "max_rel_err": _finite(max_rel),
-            "mismatch_map": mismatch_map(name, bad, worst, ~gf)}
+            "mismatch_map": mismatch_map(name, bad, worst, ~gf, bad & (w == 0))}
 
 
 def _finite(x: float) -> float | None:
@@ -355,21 +356,27 @@ def _finite(x: float) -> float | None:
     return x if math.isfinite(x) else None
 
 
-def mismatch_map(name: str, bad: torch.Tensor, worst: tuple, nonfinite: torch.Tensor | None = None) -> dict | None:
-    """The last two dims at the worst element's leading index: '#' wrong, '!' NaN/Inf, '.' right."""
+def mismatch_map(name: str, bad: torch.Tensor, worst: tuple, nonfinite: torch.Tensor | None = None,
+                 leaked: torch.Tensor | None = None) -> dict | None:
+    """The last two dims at the worst element's leading index: '!' NaN/Inf, '+' nonzero where 0 is
+    expected (a mask leak draws its triangle with these), '#' another wrong value, '.' right."""
     if bad.dim() < 2:
         return None
     lead = worst[:-2]
+
+    def at(t: torch.Tensor | None) -> torch.Tensor:
+        return torch.zeros_like(grid) if t is None else (t[lead] if lead else t)
+
     grid = bad[lead] if lead else bad
-    nan = (nonfinite[lead] if lead else nonfinite) if nonfinite is not None else torch.zeros_like(grid)
+    nan, leak = at(nonfinite), at(leaked)
     rows, cols = grid.shape
     step_r, step_c = max(1, -(-rows // MAP_SIZE)), max(1, -(-cols // MAP_SIZE))
     lines = []
     for r in range(0, rows, step_r):
         line = ""
         for c in range(0, cols, step_c):
-            block = grid[r:r + step_r, c:c + step_c]
-            line += "!" if nan[r:r + step_r, c:c + step_c].any() else "#" if block.any() else "."
+            cell = (slice(r, r + step_r), slice(c, c + step_c))
+            line += "!" if nan[cell].any() else "+" if leak[cell].any() else "#" if grid[cell].any() else "."
         lines.append(line)
     where = f"{name}[{', '.join(map(str, lead))}, :, :]" if lead else name
     scale = f", 1 cell = {step_r}x{step_c}" if step_r > 1 or step_c > 1 else ""
@@ -397,7 +404,7 @@ def compare_all(got: list, want: list, table: dict) -> dict | None:
         elif problem and problem.get("mismatch_map") and not name.startswith("grad of"):
             # the message names the first wrong output; the map shows the widest wrong grid
             # (for attention, the (Tq, Tk) weights, where a mask leak is a triangle)
-            if _area(problem["mismatch_map"]) > _area(first["mismatch_map"]):
+            if _area(problem["mismatch_map"]) >= _area(first["mismatch_map"]):  # ties: the later, e.g. weights
                 first["mismatch_map"] = problem["mismatch_map"]
     return first
 
@@ -494,3 +501,32 @@ class Session:
                     return {"key": mistake.key, "message": mistake.message}
         return None
 
+
+
+class _CommentedOutput(doctest.OutputChecker):
+    """Docstring examples may annotate their output with `# why`; compare without it."""
+
+    def check_output(self, want: str, got: str, optionflags: int) -> bool:
+        want = "".join(re.sub(r"\s+#.*$", "", line) + "\n" for line in want.splitlines())
+        return super().check_output(want, got, optionflags)
+
+
+def check_examples(module, rel: str) -> list[str]:
+    """Run the `>>>` examples of a reference's docstring (the stub shows them): what they print must hold."""
+    if ">>>" not in (module.__doc__ or ""):
+        return []
+    problems: list[str] = []
+
+    class Runner(doctest.DocTestRunner):
+        def report_failure(self, out, test, example, got):
+            problems.append(f"{rel}:{test.lineno + example.lineno + 1}: the docstring example `{example.source.strip()}` "
+                            f"prints {got.strip()!r}, not {example.want.strip()!r}")
+
+        def report_unexpected_exception(self, out, test, example, exc_info):
+            problems.append(f"{rel}:{test.lineno + example.lineno + 1}: the docstring example "
+                            f"`{example.source.strip()}` raises {exc_info[1]!r}")
+
+    runner = Runner(checker=_CommentedOutput(), optionflags=doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS)
+    for test in doctest.DocTestFinder(recurse=False).find(module, rel, globs={"torch": torch, **vars(module)}):
+        runner.run(test, out=lambda text: None)
+    return problems

@@ -61,10 +61,10 @@ def grade(path: Path, drill_id: str | None = None, *, device: str = "auto", seed
           worker: Worker | None = None, total_timeout: float = TOTAL_TIMEOUT,
           case_timeout: float | None = None) -> GradeResult:
     """Grade `path`. A `worker` may be started early by the caller (its torch import overlaps ours)."""
-    if device not in DEVICES:
-        raise UsageError(f"unknown device {device!r}", fix="use --device auto, cpu or cuda")
     started = time.monotonic()
     try:
+        if device not in DEVICES:
+            raise UsageError(f"unknown device {device!r}", fix="use --device auto, cpu or cuda")
         path = path.expanduser()
         source = read_source(path)
         drill = resolve_drill(path, source, drill_id)

@@ -15,22 +15,29 @@ MARK = {"pass": "✓", "fail": "✗", "error": "!"}
 WORDS = {
     "en": {"pass": "PASS", "fail": "FAIL", "error": "ERROR", "cases": "cases passed", "seed": "base seed",
            "replay": "replay these inputs", "diagnosis": "Likely mistake", "stdout": "your output (stdout)",
-           "stderr": "stderr", "same": "more case(s) failed the same way", "more": "more case(s) failed (--verbose shows them)", "hint": "stuck? `llmprep hint {id}`",
+           "stderr": "stderr", "same": "more case(s) failed the same way", "more": "more case(s) failed (--verbose shows them)",
+           "larger": "a larger view, from case", "hint": "stuck? `llmprep hint {id}`",
            "next": "passed. Compare with the reference: `llmprep solution {id}`"},
     "zh": {"pass": "通过", "fail": "未通过", "error": "出错", "cases": "个用例通过", "seed": "基础种子",
            "replay": "复现这组输入", "diagnosis": "可能的错误", "stdout": "你的输出（stdout）",
-           "stderr": "stderr", "same": "个用例以同样方式失败", "more": "个用例未通过（--verbose 显示全部）", "hint": "卡住了？`llmprep hint {id}`",
+           "stderr": "stderr", "same": "个用例以同样方式失败", "more": "个用例未通过（--verbose 显示全部）",
+           "larger": "更大的视图，来自用例", "hint": "卡住了？`llmprep hint {id}`",
            "next": "已通过。对照参考实现：`llmprep solution {id}`"},
 }
 
 
 MAX_OTHERS = 4
+CELLS = {".": ("· ", "green"), "#": ("■ ", "red"), "+": ("▲ ", "yellow"), "!": ("! ", "bold magenta")}
 
 
 def _short(message: str, width: int = 70) -> str:
     """The first clause of a message: what is wrong, without the numbers."""
     text = message.splitlines()[0].split(";")[0]
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _area(grid: dict | None) -> int:
+    return len(grid["rows"]) * len(grid["rows"][0]) if grid and grid["rows"] else 0
 
 
 def _tail(text: str, lines: int = 8, width: int = 160) -> str:
@@ -54,9 +61,9 @@ def _map(case: CaseResult) -> Group:
     for row in case.mismatch_map["rows"]:
         line = Text("    ")
         for cell in row:
-            line.append("■ " if cell != "." else "· ", style={"#": "red", "!": "bold magenta"}.get(cell, "green"))
+            line.append(*CELLS[cell])
         rows.append(line)
-    rows.append(Text("    ■ wrong  · right  (magenta: NaN/Inf)", style="dim"))
+    rows.append(Text("    ■ wrong  ▲ should be 0  ! NaN/Inf  · right", style="dim"))
     return Group(*rows)
 
 
@@ -92,6 +99,10 @@ def render(result: GradeResult, *, verbose: bool = False, lang: str = "en") -> G
         parts.append(_case_line(first))
         parts += _detail(first, lang, verbose)
         shown.add(id(first))
+        widest = max(failed, key=lambda c: _area(c.mismatch_map))
+        if not verbose and _area(widest.mismatch_map) > _area(first.mismatch_map):
+            parts.append(Text(f"  {w['larger']} {widest.name} [{widest.dtype}]:", style="dim"))
+            parts.append(_map(widest))
     if result.diagnosis:
         parts.append(Text.assemble((f"  {w['diagnosis']}: ", "bold yellow"), (result.diagnosis["message"], "yellow")))
     others = [c for c in result.cases if id(c) not in shown]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 # Importing these would give the learner the hidden references (or the grader that holds them).
 REFERENCE_PACKAGES = ("solutions", "llmprep", "_llmprep")
+PRIVATE = ("torch._C.", "torch.ops.")
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,8 @@ class _Scanner(ast.NodeVisitor):
         return None
 
     def _forbidden_name(self, node: ast.AST, dotted: str) -> None:
+        if self.forbidden and dotted.startswith(PRIVATE):  # private entry points reach any op unguarded
+            self._add(self.uses, node, ".".join(dotted.split(".")[:2]) + " (torch internals)")
         for name in self.forbidden:
             if dotted == name or _same_api(dotted, name):
                 self._add(self.uses, node, name)

@@ -59,16 +59,18 @@ def grade(job: dict, chan: Channel) -> None:
     guard = Guard(drill["forbidden"], job["protected"])
     guard.install()
     path = Path(job["file"])
+    sys.path.append(str(path.parent))  # last: their other drill files import, but never shadow torch
     chan.send(t="phase", what="load", timeout=drill["timeout_s"])
     try:
         with guard.on():
             module = load_module(path, "learner_" + drill["id"])
     except BaseException as exc:  # anything their file does at import time is their result
-        message = explain(exc, str(path), torch.device(device)) if not guard.violations else ""
         if guard.violations:
-            message = f"uses a forbidden API while loading: {guard.violations[0]}"
-        chan.send(t="setup", status="fail" if guard.violations else "error",
-                  message=f"your file failed while loading: {message}")
+            chan.send(t="setup", status="fail", message=f"your file calls a forbidden API while loading: "
+                                                        f"{guard.violations[0]}")
+        else:
+            chan.send(t="setup", status="error",
+                      message=f"your file failed while loading: {explain(exc, str(path), torch.device(device))}")
         return
     entry = getattr(module, drill["entry"], None)
     wanted = "class" if drill["kind"] == "module" else "function"
@@ -83,8 +85,9 @@ def grade(job: dict, chan: Channel) -> None:
         guard.violations.clear()
         result, outcome = session.grade_case(index, entry, guard.on, str(path))
         if guard.violations:
-            result.update(status="fail", message=f"calls a forbidden API: {guard.violations[0]} "
-                                                 "(write it yourself from tensor operations)")
+            what = guard.violations[0]
+            advice = " (write it yourself from tensor operations)" if what.startswith("torch.") else ""
+            result.update(status="fail", message=f"calls a forbidden API: {what}{advice}")
         elif result["status"] == "fail":
             failing.append((index, outcome))
         chan.send(t="case", **result)
@@ -100,7 +103,8 @@ def grade(job: dict, chan: Channel) -> None:
 def selfcheck(job: dict, chan: Channel) -> None:
     """For `dev check`: per drill, the reference passes, the stub fails "not implemented", each mistake is named."""
     from llmprep.drills.stub import make_stub
-    from llmprep.grading.engine import Session, load_module
+    from llmprep.grading.api import KINDS
+    from llmprep.grading.engine import Session, check_examples, load_module
     from llmprep.grading.guard import Guard
 
     for drill in job["drills"]:
@@ -108,6 +112,7 @@ def selfcheck(job: dict, chan: Channel) -> None:
         chan.send(t="phase", what="selfcheck", name=drill["id"], timeout=job["timeout"])
         try:
             session = Session(drill, "cpu", job["seed"])
+            problems += check_examples(session.reference, f"solutions/{drill['id']}/reference.py")
             guard = Guard(drill["forbidden"], job["protected"])
             guard.install()
             reference = Path(drill["dir"]) / "reference.py"
@@ -154,6 +159,8 @@ def selfcheck(job: dict, chan: Channel) -> None:
                     problems.append(f"mistake {mistake.key!r} is rejected but diagnosed as "
                                     f"{named[mistake.key]!r}")
             kinds = {case.kind for _, case in session.plan}
+            if kinds - set(KINDS):
+                problems.append(f"unknown case kind(s) {sorted(kinds - set(KINDS))}; use one of {', '.join(KINDS)}")
             if "example" not in kinds:
                 problems.append("no case has kind='example' (the one the docstring shows)")
             names = [(ctx.dtype_name, case.name) for ctx, case in session.plan]

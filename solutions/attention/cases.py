@@ -64,7 +64,12 @@ def mistakes(ref):
         weights = torch.softmax(scores, dim=-1)
         return weights @ v, weights
 
+    def ignores_mask(q, k, v, mask=None):
+        return _attend(_scaled(q, k), v, None)
+
     return [
+        Mistake("ignores_mask", "the mask is ignored: queries attend to keys they may not see (a causal mask "
+                                "leaks the future)", ignores_mask),
         Mistake("no_scale", "forgot the 1/sqrt(d_k) scale on the scores", no_scale),
         Mistake("wrong_dim", "softmax over the wrong dim (over the queries, dim=-2, instead of the keys)", wrong_dim),
         Mistake("mask_after_softmax", "mask applied after the softmax: the allowed weights no longer sum to 1",

@@ -16,7 +16,7 @@ Forbidden: torch.nn.functional.scaled_dot_product_attention, torch.nn.MultiheadA
 torch.nn.functional.multi_head_attention_forward.
 
 Example:
-    >>> torch.manual_seed(0)
+    >>> _ = torch.manual_seed(0)
     >>> mha = MultiHeadAttention(d_model=8, n_heads=2)
     >>> x = torch.randn(1, 3, 8)                 # self-attention: query = key = value
     >>> mha(x, x, x).shape

@@ -30,7 +30,7 @@ def results():
     """Every golden graded once, a few at a time (each grading starts its own worker process)."""
     def grade(folder):
         return grade_file(folder / "submission.py", expected_of(folder)["drill"], device="cpu", seed=7,
-                          case_timeout=2.0)
+                          case_timeout=3.0)
 
     with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
         return dict(zip(FOLDERS, pool.map(grade, FOLDERS)))

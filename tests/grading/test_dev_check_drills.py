@@ -1,5 +1,6 @@
 """The drills part of `dev check` catches broken drills: markers, signatures, a reference that
-uses a forbidden API, a mistake that no case catches, a mistake diagnosed as another."""
+uses a forbidden API, a wrong docstring example, a mistake that no case catches, a mistake
+diagnosed as another."""
 
 import shutil
 
@@ -42,8 +43,11 @@ def test_selfcheck_reports_weak_cases_and_misnamed_mistakes(tmp_path):
     cases = cases.replace('Mistake("sums_everything"', 'Mistake("unstable_again"').replace(
         "sums_everything)", "unstable)")
     (folder / "cases.py").write_text(cases)
+    reference = (folder / "reference.py").read_text().replace("[0.5000, 0.5000, 0.0000]", "[0.4000, 0.6000, 0.0000]")
+    (folder / "reference.py").write_text(reference)
     problems, _, _ = selfcheck([load(folder)], workers=1)
     messages = "\n".join(p.message for p in problems)
+    assert "the docstring example `softmax(x, dim=-1)` prints" in messages
     assert "mistake 'ignores_dim' passes every case" in messages
     assert "mistake 'unstable_again' is rejected but diagnosed as 'unstable'" in messages
 

@@ -38,3 +38,14 @@ def test_failure_json_has_no_infinities(tmp_path):
     assert result.status == "fail"
     assert result.diagnosis["key"] == "naive"
     json.loads(result.to_json(), parse_constant=lambda name: (_ for _ in ()).throw(ValueError(name)))
+
+
+def test_a_drill_file_may_import_a_sibling_drill_file(tmp_path):
+    (tmp_path / "attention.py").write_text((REPO / "solutions" / "attention" / "reference.py").read_text())
+    (tmp_path / "softmax.py").write_text(
+        "from attention import scaled_dot_product_attention  # a sibling file, found after torch and the stdlib\n"
+        "import torch\n\n"
+        "def softmax(x, dim=-1):\n"
+        "    e = (x - x.amax(dim=dim, keepdim=True)).exp()\n"
+        "    return e / e.sum(dim=dim, keepdim=True)\n")
+    assert grade_file(tmp_path / "softmax.py", device="cpu", seed=1).status == "pass"

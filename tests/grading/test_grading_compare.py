@@ -2,6 +2,8 @@
 
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from llmprep.grading.engine import compare, compare_all
 
@@ -55,7 +57,7 @@ def test_mask_leak_map_shows_a_triangle():
     want = torch.ones(6, 6).tril()
     got = want + 0.5 * torch.ones(6, 6).triu(1)  # the future leaks in
     rows = compare("weights", got, want, TOL)["mismatch_map"]["rows"]
-    assert rows[0] == ".#####" and rows[-1] == "......"
+    assert rows[0] == ".+++++" and rows[-2] == ".....+" and rows[-1] == "......"
 
 
 def test_large_maps_are_pooled():
@@ -69,3 +71,34 @@ def test_large_maps_are_pooled():
 def test_structure_mismatch_is_named():
     problem = compare_all([("output", torch.zeros(2))], [("output[0]", torch.zeros(2)), ("output[1]", torch.zeros(2))], TOL)
     assert "returned 1 value(s)" in problem["message"] and "expected 2" in problem["message"]
+
+
+shapes = st.lists(st.integers(1, 6), min_size=1, max_size=4)
+
+
+@settings(max_examples=40, deadline=None)
+@given(shape=shapes, seed=st.integers(0, 2**31 - 1), dtype=st.sampled_from([torch.float32, torch.float64]))
+def test_any_tensor_matches_itself(shape, seed, dtype):
+    x = torch.randn(shape, generator=torch.Generator().manual_seed(seed), dtype=dtype)
+    assert compare("output", x.clone(), x, TOL) is None
+
+
+@settings(max_examples=40, deadline=None)
+@given(shape=shapes, seed=st.integers(0, 2**31 - 1), data=st.data())
+def test_one_wrong_value_is_found_where_it_is(shape, seed, data):
+    want = torch.randn(shape, generator=torch.Generator().manual_seed(seed)) + 3.0  # never constant 0
+    flat = data.draw(st.integers(0, want.numel() - 1))
+    got = want.clone()
+    got.view(-1)[flat] += 1.0
+    problem = compare("output", got, want, TOL)
+    index = tuple(int(i) for i in torch.unravel_index(torch.tensor(flat), want.shape))
+    assert problem is not None and f"at index {index}" in problem["message"]
+
+
+def test_mixed_devices_read_as_one_device_bug_line():
+    from llmprep.grading.engine import explain
+
+    exc = RuntimeError("Expected all tensors to be on the same device, but found at least two devices, cuda:0 and cpu!")
+    message = explain(exc, None, torch.device("cuda"))
+    assert message.startswith("device bug: your code mixes a CPU tensor with the cuda inputs")
+    assert "\n" not in message

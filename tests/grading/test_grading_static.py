@@ -50,6 +50,13 @@ def test_scan_finds_forbidden_uses(source, name, line):
     assert not imports
 
 
+def test_scan_flags_torch_internals_when_something_is_forbidden():
+    source = "import torch\ny = torch._C._VariableFunctions.softmax(x, -1)\nz = torch.ops.aten._softmax(x, -1, False)"
+    uses, _ = static.scan(ast.parse(source), source, FORBIDDEN)
+    assert [(u.name, u.line) for u in uses] == [("torch._C (torch internals)", 2), ("torch.ops (torch internals)", 3)]
+    assert static.scan(ast.parse(source), source, []) == ([], [])
+
+
 def test_scan_ignores_allowed_names():
     source = "import torch\ny = torch.exp(x) / torch.exp(x).sum(-1, keepdim=True)\nsoftmax = 3"
     assert static.scan(ast.parse(source), source, FORBIDDEN) == ([], [])
