@@ -23,11 +23,11 @@ def load_config() -> Config:
     path = paths.home_dir() / CONFIG_NAME
     if not path.is_file():
         return Config()
-    from llmprep.bank.loader import BankError, _compose, _FileReader, _Invalid
+    from llmprep.bank.loader import BankError, Invalid, NodeReader, compose
 
-    reader = _FileReader(str(path))
+    reader = NodeReader(str(path))
     try:
-        root = _compose(path, str(path))
+        root = compose(path, str(path))
         if root is None:
             return Config()
         fields = reader.mapping(root, "the config")
@@ -40,5 +40,5 @@ def load_config() -> Config:
                 raise reader.invalid(node, f"{name} = {value:g} is out of range", f"use a value from {low} to {high}")
             values[name] = int(value) if name == "new_per_day" else value
         return Config(**values)
-    except _Invalid as err:
+    except Invalid as err:
         raise LlmprepError(str(BankError([err.problem]))) from None

@@ -57,22 +57,22 @@ class BankError(LlmprepError):
         self.problems = problems
 
 
-class _Invalid(Exception):
+class Invalid(Exception):
     """One field is wrong; carries the problem up to the question being read."""
 
     def __init__(self, problem: Problem):
         self.problem = problem
 
 
-class _FileReader:
+class NodeReader:
     """Reads one YAML file's nodes, turning each shape error into a Problem with a line."""
 
     def __init__(self, rel: str):
         self.rel = rel
         self.qid: str | None = None
 
-    def invalid(self, node: yaml.Node, message: str, fix: str) -> _Invalid:
-        return _Invalid(Problem(self.rel, node.start_mark.line + 1, message, fix, self.qid))
+    def invalid(self, node: yaml.Node, message: str, fix: str) -> Invalid:
+        return Invalid(Problem(self.rel, node.start_mark.line + 1, message, fix, self.qid))
 
     def mapping(self, node: yaml.Node, what: str) -> dict[str, tuple[yaml.Node, yaml.Node]]:
         if not isinstance(node, yaml.MappingNode):
@@ -140,7 +140,7 @@ class _FileReader:
             raise self.invalid(node, f"{what} lacks {', '.join(missing)}", f"add {missing[0]!r}")
 
 
-def _question(r: _FileReader, node: yaml.Node, topics: set[str]) -> s.Question:
+def _question(r: NodeReader, node: yaml.Node, topics: set[str]) -> s.Question:
     r.qid = None
     fields = r.mapping(node, "a question")
     if "id" in fields:
@@ -173,12 +173,12 @@ def _question(r: _FileReader, node: yaml.Node, topics: set[str]) -> s.Question:
     if "tags" in fields:
         q["tags"] = r.strings(get("tags"), "tags")
     if "source" in fields:
-        q["source"] = _source(r, get("source"))
+        q["source"] = read_source(r, get("source"))
     q.update(_TYPE_READERS[qtype](r, get))
     return s.Question(**q)
 
 
-def _source(r: _FileReader, node: yaml.Node) -> s.Source:
+def read_source(r: NodeReader, node: yaml.Node) -> s.Source:
     if isinstance(node, yaml.ScalarNode):
         r.choice(node, "source", {"original"})
         return s.Source()
@@ -188,7 +188,7 @@ def _source(r: _FileReader, node: yaml.Node) -> s.Source:
                     heading=r.string(fields["heading"][1], "source.heading"))
 
 
-def _concept(r: _FileReader, get) -> dict:
+def _concept(r: NodeReader, get) -> dict:
     points = []
     for node in r.sequence(get("key_points"), "key_points"):
         fields = r.mapping(node, "a key point")
@@ -198,7 +198,7 @@ def _concept(r: _FileReader, get) -> dict:
     return {"key_points": tuple(points)}
 
 
-def _choice(r: _FileReader, get) -> dict:
+def _choice(r: NodeReader, get) -> dict:
     choices = r.texts(get("choices"), "choices")
     if len(choices) < 2 or len(choices) > len(s.LETTERS):
         raise r.invalid(get("choices"), f"{len(choices)} choices", f"give 2 to {len(s.LETTERS)} choices")
@@ -209,7 +209,7 @@ def _choice(r: _FileReader, get) -> dict:
     return {"choices": choices, "correct": tuple(sorted(correct)), "explanation": r.text(get("explanation"), "explanation")}
 
 
-def _numeric(r: _FileReader, get) -> dict:
+def _numeric(r: NodeReader, get) -> dict:
     tol_fields = r.mapping(get("tolerance"), "tolerance")
     r.keys(get("tolerance"), tol_fields, "tolerance", required=(), optional=("rel", "abs"))
     tol = s.Tolerance(**{k: r.number(v, f"tolerance.{k}") for k, (_, v) in tol_fields.items()})
@@ -228,44 +228,44 @@ def _numeric(r: _FileReader, get) -> dict:
     }
 
 
-def _code(r: _FileReader, get) -> dict:
+def _code(r: NodeReader, get) -> dict:
     return {"drill": r.string(get("drill"), "drill")}
 
 
 _TYPE_READERS = {"concept": _concept, "choice": _choice, "numeric": _numeric, "code": _code}
 
 
-def _compose(path: Path, rel: str) -> yaml.Node:
+def compose(path: Path, rel: str) -> yaml.Node:
     try:
         return yaml.compose(path.read_text(encoding="utf-8"), Loader=_Loader)
     except UnicodeDecodeError as err:
-        raise _Invalid(Problem(rel, 1, f"not UTF-8 ({err.reason})", "save the file as UTF-8")) from None
+        raise Invalid(Problem(rel, 1, f"not UTF-8 ({err.reason})", "save the file as UTF-8")) from None
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else 1
-        raise _Invalid(Problem(rel, line, f"malformed YAML: {err.problem or err.context}",
+        raise Invalid(Problem(rel, line, f"malformed YAML: {err.problem or err.context}",
                                "fix the YAML syntax on that line (indentation, quotes, a missing ':')")) from None
 
 
 def read_file(path: Path, rel: str, topics: set[str]) -> tuple[list[s.Question], list[Problem]]:
     """Every valid question in one file, and one problem for each invalid one."""
-    r = _FileReader(rel)
+    r = NodeReader(rel)
     try:
-        root = _compose(path, rel)
+        root = compose(path, rel)
         if root is None:
-            raise _Invalid(Problem(rel, 1, "empty file", "add `version: 1` and a `questions:` list, or delete it"))
+            raise Invalid(Problem(rel, 1, "empty file", "add `version: 1` and a `questions:` list, or delete it"))
         top = r.mapping(root, "the file")
         r.keys(root, top, "the file", required=("version", "questions"), optional=())
         if r.number(top["version"][1], "version") != s.FORMAT_VERSION:
             raise r.invalid(top["version"][1], "unsupported format version", f"write `version: {s.FORMAT_VERSION}`")
         nodes = r.sequence(top["questions"][1], "questions")
-    except _Invalid as err:
+    except Invalid as err:
         return [], [err.problem]
     questions, problems = [], []
     for node in nodes:
         try:
             questions.append(_question(r, node, topics))
-        except _Invalid as err:
+        except Invalid as err:
             problems.append(err.problem)
     return questions, problems
 
@@ -273,18 +273,18 @@ def read_file(path: Path, rel: str, topics: set[str]) -> tuple[list[s.Question],
 def read_topics(root: Path) -> tuple[dict[str, s.Topic], list[Problem]]:
     path = root / TAXONOMY_FILE
     rel = f"{root.name}/{TAXONOMY_FILE}"
-    r = _FileReader(rel)
+    r = NodeReader(rel)
     try:
         if not path.is_file():
-            raise _Invalid(Problem(rel, 1, f"no taxonomy at {path}", f"create {rel}"))
-        root_node = _compose(path, rel)
+            raise Invalid(Problem(rel, 1, f"no taxonomy at {path}", f"create {rel}"))
+        root_node = compose(path, rel)
         top = r.mapping(root_node, "the taxonomy")
         r.keys(root_node, top, "the taxonomy", required=("version", "topics"), optional=())
         topics = {}
         for name, (key, value) in r.mapping(top["topics"][1], "topics").items():
             topics[name] = s.Topic(id=name, name=r.text(value, f"topic {name}"))
         return topics, []
-    except _Invalid as err:
+    except Invalid as err:
         return {}, [err.problem]
 
 

@@ -15,7 +15,7 @@ import yaml
 
 from llmprep import paths
 from llmprep.bank import schema as s
-from llmprep.bank.loader import BankError, Problem, _FileReader, _Invalid, _compose, _source, read_topics
+from llmprep.bank.loader import BankError, Invalid, NodeReader, Problem, compose, read_source, read_topics
 from llmprep.drills import DRILL_FILE
 from llmprep.errors import UsageError
 
@@ -69,20 +69,20 @@ class DrillError(BankError):
     """A drill's files are invalid; the message names file:line and the fix."""
 
 
-def _bool(r: _FileReader, node: yaml.Node, what: str) -> bool:
+def _bool(r: NodeReader, node: yaml.Node, what: str) -> bool:
     if isinstance(node, yaml.ScalarNode) and node.tag == _BOOL:
         return node.value.lower() in ("true", "yes", "on")
     raise r.invalid(node, f"{what} must be true or false", f"write `{what}: true` or `{what}: false`")
 
 
-def _list(r: _FileReader, node: yaml.Node, what: str) -> list[yaml.Node]:
+def _list(r: NodeReader, node: yaml.Node, what: str) -> list[yaml.Node]:
     """A list that may be empty (`[]`), unlike the bank's non-empty sequences."""
     if not isinstance(node, yaml.SequenceNode):
         raise r.invalid(node, f"{what} must be a list", f"write {what}: [a, b] or {what}: []")
     return node.value
 
 
-def _tolerance(r: _FileReader, node: yaml.Node) -> dict[str, tuple[float, float]]:
+def _tolerance(r: NodeReader, node: yaml.Node) -> dict[str, tuple[float, float]]:
     out = {}
     for name, (key, value) in r.mapping(node, "tolerance").items():
         r.choice(key, "tolerance dtype", DTYPES)
@@ -96,13 +96,13 @@ def _tolerance(r: _FileReader, node: yaml.Node) -> dict[str, tuple[float, float]
 
 
 def read_drill(path: Path, topics: set[str]) -> Drill:
-    """One drill folder's drill.yaml; raises _Invalid with file:line on the first problem."""
+    """One drill folder's drill.yaml; raises Invalid with file:line on the first problem."""
     rel = path.relative_to(path.parent.parent.parent).as_posix()
-    r = _FileReader(rel)
+    r = NodeReader(rel)
     r.qid = path.parent.name
-    root = _compose(path, rel)
+    root = compose(path, rel)
     if root is None:
-        raise _Invalid(Problem(rel, 1, "empty file", "see solutions/README.md for the drill.yaml fields", r.qid))
+        raise Invalid(Problem(rel, 1, "empty file", "see solutions/README.md for the drill.yaml fields", r.qid))
     fields = r.mapping(root, "drill.yaml")
     r.keys(root, fields, "drill.yaml", required=REQUIRED, optional=OPTIONAL)
 
@@ -138,14 +138,14 @@ def read_drill(path: Path, topics: set[str]) -> Drill:
         entry=entry, kind=r.choice(get("kind"), "kind", KINDS), signature=signature,
         dtypes=dtypes, cuda_dtypes=cuda_dtypes, tolerance=tolerance, grad=_bool(r, get("grad"), "grad"),
         forbidden=tuple(r.string(n, "a forbidden name") for n in _list(r, get("forbidden"), "forbidden")),
-        hints=r.texts(get("hints"), "hints"), source=_source(r, get("source")), timeout_s=timeout,
+        hints=r.texts(get("hints"), "hints"), source=read_source(r, get("source")), timeout_s=timeout,
     )
     for name, node in zip(drill.forbidden, get("forbidden").value):
         if not name.startswith("torch.") or " " in name:
             raise r.invalid(node, f"forbidden name {name!r} is not a dotted torch name", "write e.g. torch.nn.functional.softmax")
     for needed in (REFERENCE_FILE, CASES_FILE):
         if not (path.parent / needed).is_file():
-            raise _Invalid(Problem(rel, 1, f"the drill has no {needed}", f"add {path.parent.name}/{needed}", r.qid))
+            raise Invalid(Problem(rel, 1, f"the drill has no {needed}", f"add {path.parent.name}/{needed}", r.qid))
     return drill
 
 
@@ -157,7 +157,7 @@ def check_drills(root: Path | None = None) -> tuple[dict[str, Drill], list[Probl
     for path in sorted(root.glob(f"*/{DRILL_FILE}")):
         try:
             drill = read_drill(path, set(topics))
-        except _Invalid as err:
+        except Invalid as err:
             problems.append(err.problem)
             continue
         drills[drill.id] = drill
@@ -185,5 +185,5 @@ def load_drill(drill_id: str) -> Drill:
         raise DrillError(problems)
     try:
         return read_drill(path, set(topics))
-    except _Invalid as err:
+    except Invalid as err:
         raise DrillError([err.problem]) from None

@@ -5,7 +5,7 @@ import shutil
 import pytest
 import yaml
 
-from llmprep.bank.loader import _Invalid
+from llmprep.bank.loader import Invalid
 from llmprep.drills.registry import load_drill, read_drill
 from llmprep.errors import UsageError
 from tests.helpers import REPO
@@ -27,7 +27,7 @@ def drill_folder(tmp_path, **changes):
 
 
 def problem(path):
-    with pytest.raises(_Invalid) as info:
+    with pytest.raises(Invalid) as info:
         read_drill(path, TOPICS)
     return info.value.problem
 
