@@ -58,3 +58,17 @@ def test_references_are_not_a_top_level_package(installed, tmp_path):
     _, venv = installed
     probe = subprocess.run([str(venv / "bin" / "python"), "-c", "import solutions"], capture_output=True, text=True, cwd=tmp_path)
     assert probe.returncode != 0 and "No module named 'solutions'" in probe.stderr
+
+
+def test_installed_start_and_grade(installed, tmp_path):
+    _, venv = installed
+    started = run_venv(venv, "start", "softmax", cwd=tmp_path)
+    assert started.returncode == 0, started.stderr
+    stub = run_venv(venv, "grade", "softmax.py", "--device", "cpu", cwd=tmp_path)
+    assert stub.returncode == 1 and "not implemented" in stub.stdout + stub.stderr
+    site = subprocess.run([str(venv / "bin" / "python"), "-c", "import llmprep, os; print(os.path.dirname(llmprep.__file__))"],
+                          capture_output=True, text=True, check=True, cwd=tmp_path).stdout.strip()
+    reference = Path(site) / "_data" / "solutions" / "softmax" / "reference.py"
+    (tmp_path / "softmax.py").write_text(reference.read_text(encoding="utf-8"), encoding="utf-8")
+    graded = run_venv(venv, "grade", "softmax.py", "--device", "cpu", cwd=tmp_path)
+    assert graded.returncode == 0, graded.stdout + graded.stderr
