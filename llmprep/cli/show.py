@@ -1,6 +1,5 @@
 """`llmprep show ID`: one question, its answer on request, rendered as Markdown."""
 
-import difflib
 from typing import Annotated
 
 import typer
@@ -25,6 +24,8 @@ def command(
     bank = load_bank()
     q = bank.questions.get(question_id)
     if q is None:
+        import difflib
+
         close = difflib.get_close_matches(question_id, list(bank.questions), n=3, cutoff=0.4)
         fix = "did you mean " + " or ".join(f"`llmprep show {c}`" for c in close) + "?" if close else "see `llmprep list`"
         raise UsageError(f"no question with id {question_id!r}", fix=fix)

@@ -2,7 +2,6 @@
 
 from typing import Annotated
 
-import click
 import typer
 
 from llmprep.errors import LlmprepError
@@ -30,7 +29,7 @@ def command(
                 try:
                     answer = typer.prompt(f'type "{GIVE_UP}" to see it (anything else keeps trying)', default="",
                                           show_default=False)
-                except (click.Abort, typer.Abort):  # end of input or Ctrl-C: no confirmation
+                except typer.Abort:  # end of input or Ctrl-C: no confirmation
                     answer = ""
                 if answer.strip().lower() != GIVE_UP.lower():
                     raise LlmprepError("the reference stays hidden",

@@ -1,6 +1,5 @@
 """`llmprep start ID`: write the drill's stub (`ID.py`) to work on; never overwrite without --force."""
 
-import shutil
 from pathlib import Path
 from typing import Annotated
 
@@ -29,6 +28,8 @@ def command(
                                    fix=f"grade it with `llmprep grade {target}`, or `llmprep start {drill.id} --force` "
                                        "to start over (a backup is kept)")
             backup = _backup_name(target)
+            import shutil
+
             shutil.copy2(target, backup)
             typer.echo(f"kept your previous file as {backup}")
         target.write_text(stub, encoding="utf-8")

@@ -1,7 +1,5 @@
 """`llmprep stats`: progress at a glance, or as JSON."""
 
-import json
-from datetime import date, timedelta
 from typing import Annotated
 
 import typer
@@ -19,6 +17,9 @@ def _bar(share: float, width: int = 20) -> str:
 def command(as_json: Annotated[bool, typer.Option("--json", help="Print the numbers as JSON.")] = False,
             lang: Lang = None) -> None:
     """Show progress: card counts, forecast, mastery per topic, accuracy, streak, calendar."""
+    import json
+    from datetime import date, timedelta
+
     from rich.console import Console
 
     from llmprep.bank import load_bank
