@@ -7,14 +7,18 @@ How the grader uses them (llmprep/grading/engine.py):
   with ctx.dtype None when `dtypes` is []). ctx offers randn/rand(*shape, dtype=None),
   randint(low, high, shape) and tensor(data, dtype=None), all seeded by the printed base seed and
   placed on ctx.device; ctx.gen, ctx.seed, ctx.dtype and ctx.device are there for the rest.
-- Every call gets clones of the inputs; tensors compared afterwards must be unchanged. With
-  `grad: true`, floating inputs require grad, and one random upstream gradient per floating
-  output of the reference is backpropagated through both sides.
-- Module drills: `init` builds the module, the reference's state_dict is loaded into the
-  learner's, and both are moved to ctx.device and ctx.dtype before the call.
-- Tolerances come from drill.yaml by the dtype of each output (gradients get 10x the slack).
+- Every call gets clones of the inputs (a leaf keeps requires_grad and .grad); tensors compared
+  afterwards must be unchanged. With `grad: true`, one random upstream gradient per floating
+  output of the reference is backpropagated through both sides, and gradients are compared for
+  the inputs a case marks requires_grad=True, or for every floating input when it marks none.
+- Module drills: `init` builds the module, cases.py's optional `init_state(module, ctx)` sets the
+  reference's values, its state_dict is loaded into the learner's, and both are moved to
+  ctx.device and ctx.dtype before the call.
+- Tolerances come from drill.yaml by the dtype of each output (gradients get 10x the slack, or
+  cases.py's GRAD_TOLERANCE).
 - A Mistake's `impl` is called like the entry point (for module drills it is a subclass of the
-  reference class); the grader names it when the learner's outputs and gradients match it.
+  reference class); the grader names the mistake that fails where the learner fails and matches
+  the learner's outputs and gradients on the most failing cases.
 """
 
 from __future__ import annotations

@@ -79,20 +79,29 @@ def load_module(path: Path, name: str):
 
 
 def _clone(obj, grad: bool):
+    """A detached copy that keeps requires_grad and a leaf's `.grad`; with `grad`, every floating
+    tensor also requires grad (the default when a case marks no input as trainable)."""
     if isinstance(obj, torch.Tensor):
         copy = obj.detach().clone()
+        wants_grad = obj.requires_grad or (grad and copy.is_floating_point())
         if isinstance(obj, torch.nn.Parameter):
             copy = torch.nn.Parameter(copy, requires_grad=obj.requires_grad)
-            if obj.grad is not None:
-                copy.grad = obj.grad.detach().clone()
-        elif obj.requires_grad or (grad and copy.is_floating_point()):
+        elif wants_grad:
             copy.requires_grad_(True)
+        if obj.is_leaf and obj.grad is not None:
+            copy.grad = obj.grad.detach().clone()
         return copy
     if isinstance(obj, (list, tuple)):
         return type(obj)(_clone(o, grad) for o in obj)
     if isinstance(obj, dict):
         return {k: _clone(v, grad) for k, v in obj.items()}
     return obj
+
+
+def marks_trainable(case: Case) -> bool:
+    """True when the case itself says which inputs are trainable (some input has requires_grad=True):
+    then only those get gradients compared; the others are constants a learner may detach."""
+    return any(t.requires_grad for _, t in _tensors((case.args, case.kwargs), "inputs"))
 
 
 def _tensors(obj, name: str):
@@ -148,6 +157,7 @@ class Outcome:
     state: dict | None = None
     upstream: dict | None = None
     error: BaseException | None = None
+    checked: str = ""  # the drill's check hook said this (run only when everything else matched)
 
 
 def _where(exc: BaseException, file: str | None) -> str:
@@ -187,9 +197,13 @@ def _fatal(exc: BaseException, message: str) -> bool:
 
 def evaluate(entry, case: Case, ctx: Ctx, *, kind: str, grad: bool, observe=None, guard=nullcontext,
              state: dict | None = None, upstream: dict | None = None, file: str | None = None,
-             param_names: list[str] = ()) -> Outcome:
-    """Call `entry` on clones of the case's inputs; collect outputs, gradients and misbehaviour."""
-    out = Outcome(args=_clone(case.args, grad), kwargs=_clone(case.kwargs, grad))
+             param_names: list[str] = (), init_state=None) -> Outcome:
+    """Call `entry` on clones of the case's inputs; collect outputs, gradients and misbehaviour.
+
+    `init_state(module, ctx)` (the drill's hook) sets the reference module's values before its
+    state_dict is taken; every other run loads that state_dict."""
+    every_float = grad and not marks_trainable(case)
+    out = Outcome(args=_clone(case.args, every_float), kwargs=_clone(case.kwargs, every_float))
     torch.default_generator.manual_seed(ctx.seed)  # CPU only: torch.manual_seed also queues CUDA work
     params: list[tuple[str, torch.Tensor]] = []
     try:
@@ -198,6 +212,9 @@ def evaluate(entry, case: Case, ctx: Ctx, *, kind: str, grad: bool, observe=None
             with guard():
                 module = entry(*(case.init or ()))
             if state is None:
+                if init_state is not None:  # the drill's own code: outside the guard
+                    with torch.no_grad():
+                        init_state(module, ctx)
                 state = {k: v.detach().clone() for k, v in module.state_dict().items()}
             else:
                 problem = module.load_state_dict(state, strict=False)
@@ -283,14 +300,20 @@ def _fmt(x: float) -> str:
     return f"{x:.6g}"
 
 
-def tolerance_for(dtype, table: dict, grad: bool) -> tuple[float, float]:
+def tolerance_for(dtype, table: dict, grad: bool, grad_table: dict | None = None) -> tuple[float, float]:
+    """(rtol, atol) from drill.yaml; gradients get GRAD_TOL_FACTOR times that, unless the drill's
+    cases.py gives GRAD_TOLERANCE for the dtype."""
     name = str(dtype).replace("torch.", "")
+    if grad and grad_table and name in grad_table:
+        return tuple(grad_table[name])
     rtol, atol = table.get(name) or DEFAULT_TOL.get(dtype, (1e-5, 1e-6))
     return (rtol * GRAD_TOL_FACTOR, atol * GRAD_TOL_FACTOR) if grad else (rtol, atol)
 
 
-def compare(name: str, got, want, table: dict) -> dict | None:
-    """None if `got` matches `want`; else {message, max_abs_err, max_rel_err, mismatch_map}."""
+def compare(name: str, got, want, table: dict, grad_table: dict | None = None) -> dict | None:
+    """None if `got` matches `want`; else {message, max_abs_err, max_rel_err, mismatch_map}.
+
+    Tensor subclasses are compared as plain tensors (their own formatting and operators stay out)."""
     if not isinstance(want, torch.Tensor):
         if isinstance(got, torch.Tensor):
             return {"message": f"{name} is a Tensor; expected a Python {type(want).__name__} ({want!r}); use .item()"}
@@ -311,14 +334,14 @@ def compare(name: str, got, want, table: dict) -> dict | None:
             return {"message": f"device bug: {name} is on the CPU but the inputs are on {want.device} "
                                "(a tensor created inside your function without device=x.device?)"}
         return {"message": f"{name} is on {got.device}; expected {want.device}"}
-    g = got.detach().cpu()
-    w = want.detach().cpu()
+    g = got.detach().cpu().as_subclass(torch.Tensor)
+    w = want.detach().cpu().as_subclass(torch.Tensor)
     if not w.is_floating_point():
         bad = g != w
         if not bad.any():
             return None
         first = _index(int(bad.flatten().nonzero()[0]), w.shape)
-        return {"message": f"{name}: {100 * bad.float().mean():.1f}% of {w.numel()} values differ; first at index "
+        return {"message": f"{name}: {100 * float(bad.double().mean()):.1f}% of {w.numel()} values differ; first at index "
                            f"{first}: got {g[first].item()!r}, expected {w[first].item()!r}",
                 "mismatch_map": mismatch_map(name, bad, first)}
     g, w = g.double(), w.double()
@@ -330,11 +353,13 @@ def compare(name: str, got, want, table: dict) -> dict | None:
         return {"message": f"{name} has {int(broken.sum())} {kinds} value(s) where the expected values are finite; "
                            f"first at index {first} (expected {_fmt(w[first].item())})",
                 "mismatch_map": mismatch_map(name, broken, first)}
-    if w.numel() > 1 and g.numel() > 1 and wf.all():
+    rtol, atol = tolerance_for(want.dtype, table, name.startswith("grad of"), grad_table)
+    # the trivial-output guard; skipped when the expected values are themselves within atol of 0
+    # (a zero gradient computed by the reference holds rounding noise, not a pattern to miss)
+    if w.numel() > 1 and g.numel() > 1 and wf.all() and float(w.abs().max()) > atol:
         if bool((g == g.flatten()[0]).all()) and not bool((w == w.flatten()[0]).all()):
             what = "all zeros" if g.flatten()[0] == 0 else f"constant (every value is {_fmt(g.flatten()[0].item())})"
             return {"message": f"{name} is {what}; the expected output is not"}
-    rtol, atol = tolerance_for(want.dtype, table, name.startswith("grad of"))
     special = ~wf & ~((g == w) | (g.isnan() & w.isnan()))
     diff = torch.where(wf & gf, (g - w).abs(), torch.zeros_like(w))
     bad = (diff > atol + rtol * w.abs()) | special
@@ -344,7 +369,7 @@ def compare(name: str, got, want, table: dict) -> dict | None:
     worst = _index(int(diff.flatten().argmax()), w.shape) if (bad & wf).any() else _index(int(bad.flatten().nonzero()[0]), w.shape)
     max_abs = float(diff.max())
     max_rel = float(rel[bad & wf].max()) if (bad & wf).any() else float("inf")
-    return {"message": f"{name}: {100 * bad.double().mean():.1f}% of {w.numel()} values differ beyond rtol={rtol:g}, "
+    return {"message": f"{name}: {100 * float(bad.double().mean()):.1f}% of {w.numel()} values differ beyond rtol={rtol:g}, "
                        f"atol={atol:g}; max abs error {max_abs:.3g} at index {worst} (got {_fmt(g[worst].item())}, "
                        f"expected {_fmt(w[worst].item())}); max rel error {max_rel:.3g}",
             "max_abs_err": _finite(max_abs), "max_rel_err": _finite(max_rel),
@@ -383,7 +408,7 @@ def mismatch_map(name: str, bad: torch.Tensor, worst: tuple, nonfinite: torch.Te
     return {"title": f"mismatch map of {where} (rows x columns = {rows} x {cols}{scale})", "rows": lines}
 
 
-def compare_all(got: list, want: list, table: dict) -> dict | None:
+def compare_all(got: list, want: list, table: dict, grad_table: dict | None = None) -> dict | None:
     got_names = [n for n, _ in got]
     want_names = [n for n, _ in want]
     outputs = [n for n in want_names if not n.startswith("grad of")]
@@ -396,7 +421,7 @@ def compare_all(got: list, want: list, table: dict) -> dict | None:
     for name, want_value in want:
         if name not in values:
             return {"message": f"missing {name}"}
-        problem = compare(name, values[name], want_value, table)
+        problem = compare(name, values[name], want_value, table, grad_table)
         if problem and first is None:
             first = problem
             if not problem.get("mismatch_map"):
@@ -432,6 +457,10 @@ class Session:
         self.entry = getattr(self.reference, job["entry"])
         self.observe = getattr(self.cases_module, "observe", None)
         self.check = getattr(self.cases_module, "check", None)
+        self.init_state = getattr(self.cases_module, "init_state", None)
+        self.grad_tolerance = getattr(self.cases_module, "GRAD_TOLERANCE", None)
+        self._mistakes: list[Mistake] | None = None
+        self._mistake_runs: dict[tuple[str, int], tuple[dict, Outcome]] = {}
         target = self.entry.forward if job["kind"] == "module" else self.entry
         self.param_names = [p for p in inspect.signature(target).parameters if p != "self"]
         if dtypes is None:
@@ -449,10 +478,13 @@ class Session:
     def _run(self, entry, ctx: Ctx, case: Case, expected: Outcome | None = None, guard=nullcontext, file=None) -> Outcome:
         return evaluate(entry, case, ctx, kind=self.job["kind"], grad=self.job["grad"], observe=self.observe,
                         guard=guard, state=expected.state if expected else None,
-                        upstream=expected.upstream if expected else None, file=file, param_names=self.param_names)
+                        upstream=expected.upstream if expected else None, file=file, param_names=self.param_names,
+                        init_state=self.init_state)
 
     def mistakes(self) -> list[Mistake]:
-        return list(self.cases_module.mistakes(self.reference))
+        if self._mistakes is None:
+            self._mistakes = list(self.cases_module.mistakes(self.reference))
+        return self._mistakes
 
     def call_text(self, case: Case) -> str:
         parts = [describe(a) for a in case.args]
@@ -469,10 +501,11 @@ class Session:
         got = self._run(entry, ctx, case, expected, guard, file)
         result = {"name": case.name, "kind": case.kind if case.kind in KINDS else "hidden", "dtype": ctx.dtype_name,
                   "call": self.call_text(case), "note": case.note, "seed": self.seed}
-        problem = {"message": got.failure} if got.failure else compare_all(got.leaves, expected.leaves, self.job["tolerance"])
+        problem = {"message": got.failure} if got.failure else \
+            compare_all(got.leaves, expected.leaves, self.job["tolerance"], self.grad_tolerance)
         if problem is None and self.check is not None:
-            message = self.check(got.output, got.args, got.kwargs)
-            problem = {"message": message} if message else None
+            got.checked = self.check(got.output, got.args, got.kwargs) or ""
+            problem = {"message": got.checked} if got.checked else None
         result["duration_s"] = round(time.perf_counter() - start, 4)
         if got.error is not None and file:
             frames = [f for f in traceback.extract_tb(got.error.__traceback__) if f.filename == file]
@@ -485,22 +518,51 @@ class Session:
             result.update(problem)
         return result, got
 
-    def diagnose(self, failing: list[tuple[int, Outcome]]) -> dict | None:
-        """The first known mistake whose outputs (and gradients) match the learner's on a failing case."""
-        candidates = [(i, o) for i, o in failing if o.leaves and not o.failure][:3]
-        if not candidates:
-            return None
-        mistakes = self.mistakes()
-        for index, got in candidates:
-            ctx, case = self.plan[index]
-            for mistake in mistakes:
-                theirs = self._run(mistake.impl, ctx, case, self.expected[index])
-                if theirs.failure or not theirs.leaves:
-                    continue
-                if compare_all(got.leaves, theirs.leaves, self.job["tolerance"]) is None:
-                    return {"key": mistake.key, "message": mistake.message}
-        return None
+    def grade_mistake(self, mistake: Mistake, index: int) -> tuple[dict, Outcome]:
+        """grade_case for a known mistake, computed once per session (dev check and diagnosis share it)."""
+        key = (mistake.key, index)
+        if key not in self._mistake_runs:
+            self._mistake_runs[key] = self.grade_case(index, mistake.impl)
+        return self._mistake_runs[key]
 
+    def diagnose(self, failing: list[tuple[int, Outcome]], passed: list[int] | None = None) -> dict | None:
+        """The known mistake that behaves like the learner's code where it fails.
+
+        Only a mistake that itself fails a case can explain that case. The mistake matching the
+        learner (same outputs and gradients within tolerance, same failure, same check verdict) on
+        the most failing cases wins; a tie goes to the one that fails fewer of the cases the learner
+        passes (`passed`; default: the cases not in `failing`), and only then to list order.
+        """
+        failing = [(i, o) for i, o in failing if o.leaves]  # a crash has nothing to compare
+        if not failing:
+            return None
+        if passed is None:
+            done = {i for i, _ in failing}
+            passed = [i for i in range(len(self.plan)) if i not in done]
+        scored = []
+        for order, mistake in enumerate(self.mistakes()):
+            matched = 0
+            for index, got in failing:
+                result, theirs = self.grade_mistake(mistake, index)
+                if result["status"] != "pass" and self._same_behaviour(got, theirs):
+                    matched += 1
+            if matched:
+                scored.append([-matched, 0, order, mistake])
+        if not scored:
+            return None
+        scored.sort(key=lambda s: s[:3])
+        tied = [s for s in scored if s[0] == scored[0][0]]
+        if len(tied) > 1:
+            for entry in tied:
+                entry[1] = sum(self.grade_mistake(entry[3], i)[0]["status"] != "pass" for i in passed)
+            tied.sort(key=lambda s: s[:3])
+        best = tied[0][3]
+        return {"key": best.key, "message": best.message}
+
+    def _same_behaviour(self, got: Outcome, theirs: Outcome) -> bool:
+        if got.failure != theirs.failure or got.checked != theirs.checked or not theirs.leaves:
+            return False
+        return compare_all(got.leaves, theirs.leaves, self.job["tolerance"], self.grad_tolerance) is None
 
 
 class _CommentedOutput(doctest.OutputChecker):

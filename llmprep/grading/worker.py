@@ -79,7 +79,7 @@ def grade(job: dict, chan: Channel) -> None:
         chan.send(t="setup", status="error",
                   message=f"MISSING {wanted.upper()} {drill['entry']} in {path.name}; expected: {drill['signature']}")
         return
-    failing = []
+    failing, passed = [], []
     for index, (ctx, case) in enumerate(session.plan):
         chan.send(t="phase", what="case", name=f"{case.name} [{ctx.dtype_name}]", timeout=drill["timeout_s"])
         guard.violations.clear()
@@ -90,11 +90,13 @@ def grade(job: dict, chan: Channel) -> None:
             result.update(status="fail", message=f"calls a forbidden API: {what}{advice}")
         elif result["status"] == "fail":
             failing.append((index, outcome))
+        elif result["status"] == "pass":
+            passed.append(index)
         chan.send(t="case", **result)
     guard.uninstall()
     if failing:
         chan.send(t="phase", what="diagnosis", timeout=drill["timeout_s"] * 3)
-        diagnosis = session.diagnose(failing)
+        diagnosis = session.diagnose(failing, passed)
         if diagnosis:
             chan.send(t="diagnosis", **diagnosis)
     finish(chan, device=device)
@@ -112,7 +114,10 @@ def selfcheck(job: dict, chan: Channel) -> None:
         chan.send(t="phase", what="selfcheck", name=drill["id"], timeout=job["timeout"])
         try:
             session = Session(drill, "cpu", job["seed"])
-            problems += check_examples(session.reference, f"solutions/{drill['id']}/reference.py")
+            rel = f"solutions/{drill['id']}/reference.py"
+            if ">>>" not in (session.reference.__doc__ or ""):
+                problems.append(f"{rel}: the docstring has no `>>>` worked example (the stub shows it, dev check runs it)")
+            problems += check_examples(session.reference, rel)
             guard = Guard(drill["forbidden"], job["protected"])
             guard.install()
             reference = Path(drill["dir"]) / "reference.py"
@@ -147,7 +152,7 @@ def selfcheck(job: dict, chan: Channel) -> None:
             for mistake in mistakes:
                 failing = []
                 for index in range(len(session.plan)):
-                    result, outcome = session.grade_case(index, mistake.impl)
+                    result, outcome = session.grade_mistake(mistake, index)
                     if result["status"] == "fail":
                         failing.append((index, outcome))
                 if not failing:

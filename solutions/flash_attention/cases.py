@@ -24,9 +24,6 @@ class _Watched(torch.Tensor):
                     record.append(tuple(t.shape))
         return out
 
-    def __format__(self, spec):
-        return self.as_subclass(torch.Tensor).__format__(spec)
-
 
 def _watched(x):
     x = x.as_subclass(_Watched)
@@ -140,7 +137,7 @@ def mistakes(ref):
     return [
         Mistake("acc_not_rescaled", "the running sum of values is not rescaled by exp(m_old - m_new) when the max grows", acc_not_rescaled),
         Mistake("l_not_rescaled", "the running normalizer l is not rescaled by exp(m_old - m_new) when the max grows", l_not_rescaled),
-        Mistake("full_score_matrix", "right values, but the whole (Tq, Tk) score matrix was built at once instead of tile by tile", full_score_matrix),
         Mistake("no_running_max", "exp of raw scores without subtracting the running max: overflows for large scores", no_running_max),
         Mistake("blocks_normalised_separately", "each key block softmax-normalised on its own and the blocks averaged", blocks_normalised_separately),
+        Mistake("full_score_matrix", "right values, but the whole (Tq, Tk) score matrix was built at once instead of tile by tile", full_score_matrix),
     ]

@@ -24,8 +24,12 @@ Forbidden
     (block_size, block_size) tile in both trailing dims, e.g. a full (T, T) score matrix.
 
 Example
-    q = [[0.]], k = [[0.], [0.], [0.]], v = [[1.], [2.], [6.]], block_size=2: the first block gives
-    m = 0, l = 2, acc = 3; the second block keeps m = 0 and gives l = 3, acc = 9; out = [[3.]].
+    Three keys with equal scores and block_size=2: the first block gives m = 0, l = 2, acc = 3;
+    the second keeps m = 0 and gives l = 3, acc = 9; out = acc / l.
+    >>> q, k = torch.zeros(1, 1), torch.zeros(3, 1)
+    >>> v = torch.tensor([[1.], [2.], [6.]])
+    >>> flash_attention(q, k, v, block_size=2)
+    tensor([[3.]])
 """
 
 import math

@@ -81,14 +81,12 @@ def _not_detached(rewards, values, gamma=0.99, lam=0.95, last_value=0.0):
 
 
 def mistakes(ref):
-    # check-based mistakes first: their outputs equal the reference's, so the diagnosis must try
-    # them before any mistake that merely agrees with the reference on the failing case
     return [
-        Mistake("not_detached", "advantages/returns carry gradient back into the critic", _not_detached),
         Mistake("no_bootstrap", "last_value ignored: the step after the last one was valued 0", _no_bootstrap),
         Mistake("returns_reward_to_go", "returns are the discounted rewards-to-go instead of advantages + values",
                 _returns_reward_to_go),
         Mistake("gamma_lam_swapped", "lam used in the TD error where gamma belongs", _gamma_lam_swapped),
         Mistake("forward_in_time", "the recursion runs forward in time; A_t depends on A_{t+1}, so go backwards",
                 _forward_in_time),
+        Mistake("not_detached", "advantages/returns carry gradient back into the critic", _not_detached),
     ]

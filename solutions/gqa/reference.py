@@ -19,9 +19,16 @@ Forbidden
     torch.nn.functional.multi_head_attention_forward.
 
 Example
-    q = ones(1, 4, 2, 2), k = zeros(1, 2, 2, 2) (all scores equal), v[0, 0] = [[1, 1], [3, 3]],
-    v[0, 1] = [[5, 5], [7, 7]], causal=True: query 0 sees only key 0, query 1 averages keys 0 and 1.
-    Heads 0 and 1 give [[1, 1], [2, 2]]; heads 2 and 3 give [[5, 5], [6, 6]].
+    Hq = 4 query heads share Hkv = 2 kv heads; all scores are equal, so with causal=True query 0
+    sees only key 0 and query 1 averages keys 0 and 1.
+    >>> q, k = torch.ones(1, 4, 2, 2), torch.zeros(1, 2, 2, 2)
+    >>> v = torch.tensor([[[[1., 1.], [3., 3.]], [[5., 5.], [7., 7.]]]])   # (1, 2, 2, 2)
+    >>> out = grouped_query_attention(q, k, v, causal=True)
+    >>> out[0, :, :, 0]          # rows: heads 0-3; heads 0, 1 use kv head 0, heads 2, 3 kv head 1
+    tensor([[1., 2.],
+            [1., 2.],
+            [5., 6.],
+            [5., 6.]])
 """
 
 import math

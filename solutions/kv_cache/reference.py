@@ -22,9 +22,14 @@ Forbidden
     torch.nn.functional.multi_head_attention_forward.
 
 Example
-    One decoding step with P = 2 cached tokens, d = 1: k_cache = [[0.], [0.]], v_cache = [[1.], [3.]],
-    q = [[1.]], k = [[0.]], v = [[5.]]. All three scores are 0, so out = [[3.]] (the mean of 1, 3, 5)
-    and the caches become [[0.], [0.], [0.]] and [[1.], [3.], [5.]].
+    One decoding step with P = 2 cached tokens and d = 1; all three scores are 0.
+    >>> k_cache, v_cache = torch.zeros(2, 1), torch.tensor([[1.], [3.]])
+    >>> q, k, v = torch.ones(1, 1), torch.zeros(1, 1), torch.tensor([[5.]])
+    >>> out, k_cache, v_cache = attend_with_kv_cache(q, k, v, k_cache, v_cache)
+    >>> out                      # the mean of 1, 3 and 5
+    tensor([[3.]])
+    >>> v_cache.flatten(), k_cache.shape
+    (tensor([1., 3., 5.]), torch.Size([3, 1]))
 """
 
 import math

@@ -18,6 +18,12 @@ def cases(ctx):
     return out
 
 
+def init_state(module, ctx):
+    """lora_B starts at zero, which would hide the low-rank path (and its alpha / rank scale) from
+    the forward output; give it values of the same size as lora_A's."""
+    module.lora_B.copy_(ctx.randn(*module.lora_B.shape, dtype=module.lora_B.dtype) / module.lora_A.shape[1] ** 0.5)
+
+
 def mistakes(ref):
     class AlphaNotDivided(ref.LoRALinear):
         def forward(self, x):

@@ -19,8 +19,13 @@ Forbidden
     Nothing.
 
 Example
-    A fresh LoRALinear(in_features=4, out_features=3) has lora_B = 0, so it returns exactly
-    x @ weight.T + bias; after training makes B nonzero, rank=8, alpha=16 adds 2 * x @ A.T @ B.T.
+    A fresh layer has lora_B = 0 and returns exactly x @ weight.T + bias. With values set by hand,
+    rank = 1 and alpha = 4 (scale 4):
+    >>> layer = LoRALinear(in_features=2, out_features=1, rank=1, alpha=4)
+    >>> layer.weight.data, layer.bias.data = torch.tensor([[1., 0.]]), torch.zeros(1)
+    >>> layer.lora_A.data, layer.lora_B.data = torch.tensor([[0., 1.]]), torch.tensor([[0.5]])
+    >>> layer(torch.tensor([[2., 3.]]))          # 2 + 0 + 4 * (3 * 0.5)
+    tensor([[8.]], grad_fn=<AddBackward0>)
 """
 
 import math

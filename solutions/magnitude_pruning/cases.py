@@ -19,7 +19,13 @@ def cases(ctx):
         Case("sparsity_1", (ctx.randn(3, 5), 1.0), kind="edge", note="everything pruned"),
         Case("floor_not_round", (ctx.randn(7), 0.5), kind="edge", note="k = floor(3.5) = 3"),
         Case("ties_at_the_cut", (quantised, 0.31), kind="edge", note="integer weights: many ties at the threshold (k = 13)"),
+        Case("k_float_rounding", (ctx.randn(10, 10), 0.29), kind="edge",
+             note="0.29 * 100 = 28.999999999999996 in floating point: k = 29"),
     ]
+
+
+def _k(w, sparsity):
+    return math.floor(sparsity * w.numel() + 1e-6)
 
 
 def _prune(w, k, *, largest=False, descending_ties=False):
@@ -36,16 +42,16 @@ def _prune(w, k, *, largest=False, descending_ties=False):
 
 def _per_row(w, sparsity):
     rows = w.reshape(w.shape[0], -1) if w.dim() > 1 else w.reshape(1, -1)
-    k = math.floor(sparsity * rows.shape[1])
+    k = math.floor(sparsity * rows.shape[1] + 1e-6)
     return torch.stack([_prune(r, k) for r in rows]).reshape(w.shape)
 
 
 def _largest_pruned(w, sparsity):
-    return _prune(w, math.floor(sparsity * w.numel()), largest=True)
+    return _prune(w, _k(w, sparsity), largest=True)
 
 
 def _threshold_prunes_ties(w, sparsity):
-    k = math.floor(sparsity * w.numel())
+    k = _k(w, sparsity)
     if k == 0:
         return w.clone()
     cut = w.abs().reshape(-1).kthvalue(k).values
@@ -57,7 +63,11 @@ def _rounded_k(w, sparsity):
 
 
 def _ties_higher_index_first(w, sparsity):
-    return _prune(w, math.floor(sparsity * w.numel()), descending_ties=True)
+    return _prune(w, _k(w, sparsity), descending_ties=True)
+
+
+def _float_floor(w, sparsity):
+    return _prune(w, math.floor(sparsity * w.numel()))
 
 
 def mistakes(ref):
@@ -68,4 +78,6 @@ def mistakes(ref):
                 _threshold_prunes_ties),
         Mistake("rounded_k", "k rounded instead of floored", _rounded_k),
         Mistake("ties_higher_index_first", "ties pruned from the higher index first", _ties_higher_index_first),
+        Mistake("float_floor", "k = floor(sparsity * numel) without the 1e-6: 0.29 * 100 floors to 28, not 29",
+                _float_floor),
     ]

@@ -6,8 +6,11 @@ make a model sparse before fine-tuning it back.
 Arguments:
     w         a float tensor of any shape (one layer's weight)
     sparsity  a float in [0, 1]: the fraction of entries to zero
-    returns   a new tensor like w with exactly k = floor(sparsity * w.numel()) entries set to 0:
-              the k smallest |w| over the whole tensor (not per row)
+    returns   a new tensor like w with exactly k entries set to 0: the k smallest |w| over the
+              whole tensor (not per row), where
+                  k = math.floor(sparsity * w.numel() + 1e-6)
+              The 1e-6 absorbs float rounding: 0.29 * 100 is 28.999999999999996 in floating
+              point, and k must be 29, not 28.
 
 Ties: entries of equal magnitude are pruned in flat (row-major) index order, lower index first,
 so exactly k entries are zeroed even when several share the cut-off magnitude. Do not modify w.
@@ -26,7 +29,7 @@ import torch
 
 def magnitude_prune(w, sparsity):
     # llmprep: solution begin
-    k = math.floor(sparsity * w.numel())
+    k = math.floor(sparsity * w.numel() + 1e-6)  # not 28 for 0.29 * 100
     flat = w.reshape(-1)
     order = torch.sort(flat.abs(), stable=True).indices  # ascending |w|, ties by index
     keep = torch.ones_like(flat, dtype=torch.bool)

@@ -23,9 +23,12 @@ Forbidden
     Nothing.
 
 Example
-    logits = [[2., 1., 0.], [0., 3., 1.]], top_k = 2
-    gates = [[0.7311, 0.2689, 0.], [0., 0.8808, 0.1192]]
-    f = [1/4, 2/4, 1/4], P = [0.3536, 0.5443, 0.1021], aux_loss = 3 * sum(f * P) = 1.1582
+    >>> gates, aux_loss = moe_router(torch.tensor([[2., 1., 0.], [0., 3., 1.]]), top_k=2)
+    >>> gates
+    tensor([[0.7311, 0.2689, 0.0000],
+            [0.0000, 0.8808, 0.1192]])
+    >>> aux_loss                 # 3 * sum(f * P), f = [1/4, 2/4, 1/4], P = [0.3536, 0.5443, 0.1021]
+    tensor(1.1582)
 """
 
 import torch

@@ -12,8 +12,8 @@ Shapes:
 Definition: the model's distribution restricted to the samples and sharpened by alpha,
     Q[b, s] = p(y_s)^alpha / sum_s' p(y_s')^alpha = softmax(alpha * cand_logprobs[b])[s]
     loss    = mean over b of sum_s Q[b, s] * risks[b, s]
-Log-probabilities of whole sequences are large and negative (-50 .. -500): normalise in log
-space, never through exp(log p).
+Log-probabilities of whole sequences are large and negative (tens to about -1000): normalise in
+log space, never through exp(log p), which underflows to 0 even in float64 below about -745.
 
 Example:
     >>> lp = torch.log(torch.tensor([[0.2, 0.6]])); risk = torch.tensor([[1.0, 0.0]])

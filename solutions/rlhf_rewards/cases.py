@@ -77,13 +77,11 @@ def _kl_on_padding(scores, logprobs, ref_logprobs, mask, kl_coef=0.1):
 
 
 def mistakes(ref):
-    # first: its outputs equal the reference's (only the gradient is wrong), so the diagnosis must
-    # try it before a mistake that merely agrees with the reference on the failing case
     return [
-        Mistake("not_detached", "the rewards carry gradient back into the policy", _not_detached),
         Mistake("score_at_position_minus_1", "score added at position T - 1, which is padding in shorter rows",
                 _score_at_position_minus_1),
         Mistake("kl_sign_flipped", "KL penalty added instead of subtracted", _kl_sign_flipped),
         Mistake("score_on_every_token", "the sequence score added to every token", _score_on_every_token),
         Mistake("kl_on_padding", "KL penalty left on padding positions", _kl_on_padding),
+        Mistake("not_detached", "the rewards carry gradient back into the policy", _not_detached),
     ]

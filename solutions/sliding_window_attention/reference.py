@@ -17,9 +17,12 @@ Forbidden
     torch.nn.functional.multi_head_attention_forward.
 
 Example
-    T = 4, d = 1, window = 2, q = k = zeros (all scores 0), v = [[1.], [2.], [3.], [4.]]:
-    query 0 sees key 0, query 1 keys 0-1, query 2 keys 1-2, query 3 keys 2-3, so the output is
-    [[1.0], [1.5], [2.5], [3.5]].
+    window = 2 and all scores 0: query 0 sees key 0, query 1 keys 0-1, query 2 keys 1-2, query 3
+    keys 2-3, so each output row is the mean of those values.
+    >>> q = k = torch.zeros(4, 1)
+    >>> v = torch.tensor([[1.], [2.], [3.], [4.]])
+    >>> sliding_window_attention(q, k, v, window=2).flatten()
+    tensor([1.0000, 1.5000, 2.5000, 3.5000])
 """
 
 import math

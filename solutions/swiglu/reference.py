@@ -16,10 +16,13 @@ Forbidden
     Nothing (F.silu is allowed).
 
 Example
-    SwiGLU(d_model=8, d_ff=16) maps x of shape (1, 3, 8) to (1, 3, 8). By hand, with d_model = 2,
-    d_ff = 1, gate_proj.weight = [[1, 0]], up_proj.weight = [[0, 1]] and down_proj.weight =
-    [[1], [2]], the input [2., 3.] gives silu(2) * 3 = 5.2848 in the hidden unit, so the output is
-    [5.2848, 10.5696].
+    By hand, with d_model = 2 and d_ff = 1: the hidden unit is silu(2) * 3 = 5.2848.
+    >>> mlp = SwiGLU(d_model=2, d_ff=1)
+    >>> mlp.gate_proj.weight.data = torch.tensor([[1., 0.]])
+    >>> mlp.up_proj.weight.data = torch.tensor([[0., 1.]])
+    >>> mlp.down_proj.weight.data = torch.tensor([[1.], [2.]])
+    >>> mlp(torch.tensor([2., 3.]))
+    tensor([ 5.2848, 10.5696], grad_fn=<SqueezeBackward4>)
 """
 
 import torch

@@ -21,8 +21,16 @@ Forbidden
     torch.nn.functional.multi_head_attention_forward.
 
 Example
-    block = TransformerBlock(d_model=8, n_heads=2, d_ff=32); x = torch.randn(1, 3, 8)
-    y = block(x) has shape (1, 3, 8), and y[:, 0] depends on x[:, 0] only (causal).
+    The output keeps the input's shape, and position t depends on positions <= t only (causal).
+    >>> block = TransformerBlock(d_model=8, n_heads=2, d_ff=32)
+    >>> x = torch.randn(1, 3, 8)
+    >>> y = block(x)
+    >>> y.shape
+    torch.Size([1, 3, 8])
+    >>> x2 = x.clone()
+    >>> x2[:, 2] += 1.0          # change the last token only
+    >>> torch.allclose(block(x2)[:, :2], y[:, :2])
+    True
 """
 
 import math

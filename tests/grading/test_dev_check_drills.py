@@ -56,3 +56,14 @@ def test_dev_check_reports_drills():
     done = run_cli("dev", "check", timeout=300)
     assert "drills: " in done.stdout and "mistakes named" in done.stdout
     assert "[attention]" not in done.stderr and "[softmax]" not in done.stderr
+
+
+def test_selfcheck_requires_a_worked_example(tmp_path):
+    folder = copy_drill(tmp_path)
+    reference = (folder / "reference.py").read_text()
+    docstring_end = reference.index('"""', 3)
+    start = reference.index(">>>")
+    (folder / "reference.py").write_text(reference[:start] + reference[docstring_end:])
+    assert ">>>" not in (folder / "reference.py").read_text()
+    problems, _, _ = selfcheck([load(folder)], workers=1)
+    assert any("has no `>>>` worked example" in p.message for p in problems)
