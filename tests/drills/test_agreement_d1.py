@@ -1,7 +1,6 @@
 """The position, normalization, FFN and attention-variant references agree with PyTorch's own
 functions (F.layer_norm, F.rms_norm, F.gelu, F.scaled_dot_product_attention) or a direct formula."""
 
-import importlib.util
 import math
 
 import pytest
@@ -9,23 +8,7 @@ import torch
 import torch.nn.functional as F
 from torch.utils._python_dispatch import TorchDispatchMode
 
-from llmprep.paths import solutions_dir
-
-DTYPES = [torch.float32, torch.float64]
-TOL = {torch.float32: dict(rtol=1e-5, atol=1e-5), torch.float64: dict(rtol=1e-10, atol=1e-10)}
-
-
-def reference(drill_id):
-    path = solutions_dir() / drill_id / "reference.py"
-    spec = importlib.util.spec_from_file_location(f"_agreement_{drill_id}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture
-def gen():
-    return torch.Generator().manual_seed(0)
+from tests.drills.agreement import DTYPES, TOL, reference
 
 
 def randn(gen, *shape, dtype=torch.float32, scale=1.0):
