@@ -27,6 +27,7 @@ def command(
     from llmprep.bank import load_bank
     from llmprep.config import load_config
     from llmprep.quiz import queue, summary
+    from llmprep.quiz.schedule import format_interval, make_scheduler
     from llmprep.quiz.session import Session, utcnow
     from llmprep.store import cards as card_store
     from llmprep.store import open_store
@@ -55,15 +56,13 @@ def command(
         questions = due + fresh
         if not questions:
             nxt = queue.next_due(bank, cards, sel)
-            when = f"next review in {summary.format_interval(nxt - now)}" if nxt else "no reviews scheduled"
+            when = f"next review in {format_interval(nxt - now)}" if nxt else "no reviews scheduled"
             console.print(f"Nothing due and no new questions left for today ({when}).")
             if not typer.confirm("Practise anyway (cram: the schedule is untouched)?", default=False):
                 return
             questions, cram = queue.cram(bank, sel, limit), True
         else:
             console.print(f"{len(due)} due, {len(fresh)} new. Keys: 1-4 rate · s skip · u undo · ? help · q quit")
-    from llmprep.quiz.schedule import make_scheduler
-
     session = Session(store, make_scheduler(config.desired_retention), questions, lang=lang, cram=cram,
                       reschedule=reschedule, console=console)
     tally = session.run()

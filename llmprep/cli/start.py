@@ -15,10 +15,8 @@ def command(
 ) -> None:
     """Write the stub of a drill: task, shapes, an example, the signature to fill in."""
     from llmprep.drills.registry import load_drill
-    from llmprep.drills.stub import make_stub
-
     drill = load_drill(drill_id)
-    stub = make_stub(drill.id, drill.reference.read_text(encoding="utf-8"), f"solutions/{drill.id}/reference.py")
+    stub = drill.stub()
     target = dir_.expanduser() / f"{drill.id}.py"
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -18,7 +18,6 @@ from llmprep.quiz.answers import Check
 
 def attempt(session, q: Question) -> tuple[str | None, Check]:
     from llmprep.drills.registry import load_drill
-    from llmprep.drills.stub import make_stub
     from llmprep.grading import grade_file, record_result, render_result
 
     drill = load_drill(q.drill)
@@ -28,7 +27,7 @@ def attempt(session, q: Question) -> tuple[str | None, Check]:
     else:
         if session.ask(f"Write the stub to {target}? [Y/n] ").strip().lower() in ("n", "no"):
             return None, Check(None, None)
-        target.write_text(make_stub(drill.id, drill.reference.read_text(encoding="utf-8")), encoding="utf-8")
+        target.write_text(drill.stub(), encoding="utf-8")
         session.say(f"Wrote {target}: implement {drill.signature}", f"已写入 {target}：请实现 {drill.signature}", "green")
     editor = os.environ.get("EDITOR")
     first = True

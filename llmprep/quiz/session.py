@@ -68,10 +68,7 @@ class Session:
         With a question, `h` prints its next hint and asks again.
         """
         while True:
-            try:
-                line = self.console.input(prompt)
-            except (KeyboardInterrupt, EOFError):
-                raise Quit from None
+            line = self._read(prompt)
             key = line.strip().lower()
             if key == "q":
                 raise Quit
@@ -172,16 +169,18 @@ class Session:
                  "输入你的答案，空行结束（也可以直接回车，在心里作答）。" + ("输入 h 查看提示。" if q.hints else ""), "dim")
         lines: list[str] = []
         while True:
-            line = self.ask("> ", q) if not lines else self._more()
+            line = self.ask("> ", q) if not lines else self._read("> ")
             if not line.strip():
                 break
             lines.append(line)
         typed = "\n".join(lines)
         return (typed or None), answers.check_concept(q, typed)
 
-    def _more(self) -> str:
+    def _read(self, prompt: str) -> str:
+        """A raw line; Ctrl-C and end of input quit. Continuation lines of an answer use it directly,
+        so that a line such as `s` inside a typed answer is text, not a command."""
         try:
-            return self.console.input("> ")
+            return self.console.input(prompt)
         except (KeyboardInterrupt, EOFError):
             raise Quit from None
 
