@@ -39,6 +39,10 @@ class Case:
     kind: str = "hidden"
     init: tuple | None = None  # module drills: constructor arguments
     note: str = ""  # what this case probes, shown when it fails ("masked rows", "logits near 1e4")
+    # float rounding grows with the inputs' magnitude: multiplies the dtype's rtol and atol (softmax near 1e3)
+    tol_scale: float = 1.0
+    # tiled kernels: the most elements any one tensor created during the learner's call may have
+    max_intermediate: int | None = None
 
 
 @dataclass(frozen=True)
