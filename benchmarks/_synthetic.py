@@ -16,7 +16,7 @@ def _question(i: int, topic: str) -> dict:
     q = {"id": f"{topic}/synthetic-{i}", "set": "extended", "topic": topic, "difficulty": "mid",
          "type": TYPES[i % 3], "prompt": text, "answer": text, "source": "original"}
     if q["type"] == "concept":
-        q["key_points"] = [{"en": "a point", "zh": "一个要点", "keywords": ["point", "要点"]}]
+        q["key_points"] = [{"en": "a point", "zh": "一个要点", "requires": ["point | 要点"]}]
     elif q["type"] == "choice":
         q.update(choices=[{"en": "yes", "zh": "是"}, {"en": "no", "zh": "否"}], correct="A",
                  explanation={"en": "Because.", "zh": "因为。"})
@@ -37,6 +37,6 @@ def write_bank(root: Path, n: int, real_bank: Path, per_file: int = 20) -> Path:
         questions = [_question(i, topic) for i in range(start, min(n, start + per_file))]
         folder = root / topic
         folder.mkdir(exist_ok=True)
-        text = yaml.safe_dump({"version": 1, "questions": questions}, allow_unicode=True, sort_keys=False)
+        text = yaml.safe_dump({"version": 2, "questions": questions}, allow_unicode=True, sort_keys=False)
         (folder / f"part-{start // per_file:03d}.yaml").write_text(text, encoding="utf-8")
     return root

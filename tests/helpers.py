@@ -24,7 +24,7 @@ def concept(qid: str, **extra) -> dict:
     q = {"id": qid, "set": "extended", "topic": "attention", "difficulty": "mid", "type": "concept",
          "prompt": {"en": f"Prompt of {qid}?", "zh": f"{qid} 的问题？"},
          "answer": {"en": "An answer.", "zh": "一个答案。"},
-         "key_points": [{"en": "A point.", "zh": "一个要点。", "keywords": ["point", "要点"]}]}
+         "key_points": [{"en": "A point.", "zh": "一个要点。", "requires": ["point | 要点"]}]}
     q.update(extra)
     return q
 
@@ -37,6 +37,6 @@ def make_bank(root: Path, files: dict[str, list[dict] | str]) -> Path:
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         text = content if isinstance(content, str) else yaml.safe_dump(
-            {"version": 1, "questions": content}, allow_unicode=True, sort_keys=False)
+            {"version": 2, "questions": content}, allow_unicode=True, sort_keys=False)
         path.write_text(text, encoding="utf-8")
     return root

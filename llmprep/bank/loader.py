@@ -98,6 +98,11 @@ class NodeReader:
                 pass
         raise self.invalid(node, f"{what} must be a number", f"write {what} as a number such as 6.7e9")
 
+    def boolean(self, node: yaml.Node, what: str) -> bool:
+        if not (isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:bool"):
+            raise self.invalid(node, f"{what} must be true or false", f"write {what}: false")
+        return node.value.lower() in ("true", "yes", "on")
+
     def sequence(self, node: yaml.Node, what: str, *, allow_scalar: bool = False) -> list[yaml.Node]:
         if allow_scalar and isinstance(node, yaml.ScalarNode):
             return [node]
@@ -188,13 +193,39 @@ def read_source(r: NodeReader, node: yaml.Node) -> s.Source:
                     heading=r.string(fields["heading"][1], "source.heading"))
 
 
+def _phrases(r: NodeReader, node: yaml.Node, what: str, joiner: str) -> str:
+    """A group ('a | b') or a misconception ('a | b + c'): non-empty phrases, no half of a split list."""
+    raw = r.string(node, what)
+    for group in raw.split(joiner) if joiner else [raw]:
+        phrases = [p.strip() for p in group.split("|")]
+        if not all(phrases):
+            raise r.invalid(node, f"{what} {raw!r} has an empty phrase", "remove the stray '|' or '+'")
+        for phrase in phrases:
+            if phrase.count("(") != phrase.count(")") or phrase.count("[") != phrase.count("]"):
+                raise r.invalid(node, f"{what} phrase {phrase!r} has unbalanced brackets",
+                                "a flow list `[a, b]` splits at commas: write the list as `- item` lines")
+            if re.search(r"(?<!\w)\w{1,2}\*", phrase):
+                raise r.invalid(node, f"{what} phrase {phrase!r} misuses '*'",
+                                "'*' only ends a word of 3+ letters, e.g. saturat*")
+    return raw
+
+
 def _concept(r: NodeReader, get) -> dict:
     points = []
     for node in r.sequence(get("key_points"), "key_points"):
         fields = r.mapping(node, "a key point")
-        r.keys(node, fields, "a key point", required=("en", "zh", "keywords"), optional=())
+        r.keys(node, fields, "a key point", required=("en", "zh", "requires"), optional=("wrong", "essential"))
         text = s.Text(en=r.string(fields["en"][1], "key point en"), zh=r.string(fields["zh"][1], "key point zh"))
-        points.append(s.KeyPoint(text=text, keywords=r.strings(fields["keywords"][1], "keywords")))
+        requires = tuple(_phrases(r, n, "requires", "") for n in r.sequence(fields["requires"][1], "requires"))
+        wrong = ()
+        if "wrong" in fields:
+            wrong = tuple(_phrases(r, n, "wrong", "+") for n in r.sequence(fields["wrong"][1], "wrong"))
+        essential = True
+        if "essential" in fields:
+            essential = r.boolean(fields["essential"][1], "essential")
+        points.append(s.KeyPoint(text=text, requires=requires, wrong=wrong, essential=essential))
+    if not any(p.essential for p in points):
+        raise r.invalid(get("key_points"), "no key point is essential", "leave `essential: false` off the main point")
     return {"key_points": tuple(points)}
 
 
@@ -253,7 +284,7 @@ def read_file(path: Path, rel: str, topics: set[str]) -> tuple[list[s.Question],
     try:
         root = compose(path, rel)
         if root is None:
-            raise Invalid(Problem(rel, 1, "empty file", "add `version: 1` and a `questions:` list, or delete it"))
+            raise Invalid(Problem(rel, 1, "empty file", f"add `version: {s.FORMAT_VERSION}` and a `questions:` list, or delete it"))
         top = r.mapping(root, "the file")
         r.keys(root, top, "the file", required=("version", "questions"), optional=())
         if r.number(top["version"][1], "version") != s.FORMAT_VERSION:

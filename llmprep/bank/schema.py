@@ -1,10 +1,10 @@
-"""Question format version 1: the vocabulary and the record each question loads into."""
+"""Question format version 2: the vocabulary and the record each question loads into."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: key points judged by concept groups and misconceptions, not keywords
 
 SET_NAMES = {
     "llm-1000": "LLM interview 1000 questions (advanced)",
@@ -40,8 +40,16 @@ class Text:
 
 @dataclass(frozen=True)
 class KeyPoint:
+    """One idea an answer must state: `requires` groups all present, no `wrong` pattern held.
+
+    A group is phrases joined by `|` (any one will do, English or Chinese); a misconception is groups
+    joined by `+` (all in one sentence). llmprep/quiz/concept.py says how phrases match.
+    """
+
     text: Text
-    keywords: tuple[str, ...]
+    requires: tuple[str, ...]
+    wrong: tuple[str, ...] = ()
+    essential: bool = True
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ def check(
     from llmprep.drills import drill_ids
 
     bank, problems = check_bank(paths.bank_dir(), drill_ids())
+    problems += _key_point_problems(bank) if not problems else []
     for problem in problems:
         typer.echo(str(problem), err=True)
     typer.echo(f"bank: {len(bank.questions)} questions, {len(problems)} problem(s)")
@@ -23,6 +24,16 @@ def check(
         failed = _check_drills() or failed
     if failed:
         raise typer.Exit(1)
+
+
+def _key_point_problems(bank) -> list:
+    """Key points that their own text does not tick, reference answers not judged correct."""
+    from llmprep.bank.loader import Problem
+    from llmprep.quiz.concept import self_check
+
+    fix = "add the missing synonyms to `requires` (see questions/README.md, Key points)"
+    return [Problem(q.file, q.line, message, fix, q.id)
+            for q in bank.questions.values() if q.type == "concept" for message in self_check(q)]
 
 
 def _check_drills() -> bool:

@@ -1,14 +1,283 @@
-"""Concept answers (placeholder over the v1 key-point checker until the v2 matcher lands)."""
+"""Concept answers, judged for meaning rather than vocabulary.
+
+A key point lists `requires`: concept groups that must all appear, un-negated, in one sentence of
+the answer that makes a claim (any phrase of a group will do, English or Chinese), and `wrong`:
+misconceptions, each a few groups joined by `+`, which contradict the point when one sentence holds
+them all un-negated. A phrase matches whole words and their regular inflections (`grow`: grows,
+growing; irregular forms such as `grew` must be listed), `*` ends a prefix (`saturat*`), code is
+matched by its parts (`no_sync` in `model.no_sync()`), and Chinese phrases match as substrings.
+
+Verdict: a contradicted point makes the answer wrong; every essential point hit makes it correct;
+some hit is partial. A list of terms with no claim, or a point whose every phrase is an echo of the
+prompt, earns nothing.
+"""
 
 from __future__ import annotations
 
-from llmprep.bank.schema import Question
-from llmprep.quiz import answers
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from llmprep.bank.schema import KeyPoint, Question
 from llmprep.quiz.judge import PointResult, Verdict
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_TOKEN = re.compile(r"\d+(?:\.\d+)+|[a-z0-9]+(?:'[a-z]+)?")
+_SENTENCE_END = re.compile(r"[。！？；;\n]+|[.!?](?=\s|$)")
+_CLAUSE_END = re.compile(
+    r"[,，、:：()（）]|\b(?:but|while|whereas|however|although|though|because|since|so|which|and then)\b"
+    r"|但是|但|然而|而是|因为|所以|因此|从而|不过"
+)
+_LIST_SEPARATOR = re.compile(r"[,，、/]|\band\b|\bor\b|以及|和|或")
+# Words that make a sentence a claim rather than a list of terms.
+_CLAIM_EN = frozenset(
+    "is are was were be been being has have had do does did can could will would should may might must "
+    "because so since therefore thus hence which that when if then than makes make made causes cause caused "
+    "leads lead lets let allows allow keeps keep gives give gets get becomes become means mean uses use used "
+    "needs need to by with of the a an it its they their them into from for on in at as via per while whereas "
+    "without not no too more less instead rather only each every this these those it's that's there's".split()
+)
+_CLAIM_ZH = "是会使让导致因为所以因此把将的了在对被可以能需要就则越更用通过由于从为到变得时后要不没与并而"
+# Skipped between a negator and what it negates ("does not make the gradients explode").
+_FILLER_EN = frozenset(
+    "the a an its their this that these those it they be been being is are was were am do does did make makes "
+    "made cause causes caused lead leads led to let lets get gets become becomes have has had need needs will "
+    "would can could should may might must really necessarily actually ever always much any".split()
+)
+_FILLER_ZH = ("导致", "引起", "造成", "需要", "一定", "必然", "会", "能", "要", "需", "使", "让", "再", "也", "就", "都",
+              "并", "是", "的", "得", "把", "被", "去", "做", "再")
+_NEGATORS_EN = frozenset("not no never without cannot can't isn't aren't doesn't don't didn't won't wouldn't shouldn't "
+                         "mustn't hasn't haven't neither nor none".split())
+_NEGATOR_PAIRS_EN = (("rather", "than"), ("instead", "of"), ("no", "longer"))
+_NEGATORS_ZH = ("并非", "而非", "不是", "没有", "无需", "不用", "不必", "不", "没", "无", "非", "未", "别", "勿")
+_INSEPARABLE_ZH = ("不同", "不断", "不仅", "不少", "不管", "无论", "非常", "不过", "不只", "不止", "无数", "未来",
+                   "不久", "非线性", "无限", "无穷", "无监督", "非零")
+
+
+def normalize(text: str) -> str:
+    """NFKC, lower case, LaTeX and symbols flattened to words (√ -> sqrt, \\frac -> frac)."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    return text.replace("√", " sqrt ").replace("\\", " ").replace("$", " ").replace("`", " ")
+
+
+def _canon(token: str) -> str:
+    """British -ise spellings read as -ize, on both sides of a comparison."""
+    return re.sub(r"is(e|es|ed|ing|ation|ations)$", r"iz\1", token) if len(token) > 5 else token
+
+
+def _inflections(word: str) -> set[str]:
+    forms = {word, word + "s", word + "es", word + "ed", word + "d", word + "ing", word + "er", word + "ly"}
+    if word.endswith("e"):
+        forms |= {word[:-1] + "ing", word[:-1] + "ion", word[:-1] + "ation"}
+    if word.endswith("y"):
+        forms |= {word[:-1] + "ies", word[:-1] + "ied"}
+    if len(word) >= 3 and word[-1] not in "aeiouwxy" and word[-2] in "aeiou":
+        forms |= {word + word[-1] + "ed", word + word[-1] + "ing"}
+    return forms
+
+
+def _same_word(got: str, want: str) -> bool:
+    if want.endswith("*"):
+        return got.startswith(want[:-1])
+    return got == want or got in _inflections(want) or want in _inflections(got)
+
+
+@dataclass(frozen=True)
+class _Token:
+    text: str
+    start: int
+    glued: bool  # joined to the previous token by `_` or `.` (code): never a negator
+
+
+def _tokens(text: str) -> list[_Token]:
+    out = []
+    for m in _TOKEN.finditer(text):
+        glued = m.start() > 0 and text[m.start() - 1] in "_." and bool(out) and out[-1].start + len(out[-1].text) == m.start() - 1
+        out.append(_Token(_canon(m.group()), m.start(), glued))
+    return out
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    raw: str
+    words: tuple[str, ...]  # English: token words, a trailing * for a prefix
+    cjk: str  # Chinese: the compact string matched as a substring
+
+
+@lru_cache(maxsize=None)
+def _phrase(raw: str) -> _Phrase:
+    text = normalize(raw).strip()
+    if _CJK.search(text):
+        return _Phrase(raw, (), re.sub(r"\s+", "", text))
+    words = tuple(_canon(w) + ("*" if text[m.end():m.end() + 1] == "*" else "") for m in _TOKEN.finditer(text)
+                  for w in [m.group()])
+    return _Phrase(raw, words, "")
+
+
+@lru_cache(maxsize=None)
+def parse_group(raw: str) -> tuple[_Phrase, ...]:
+    """'variance | 方差 | spread' -> its phrases."""
+    return tuple(_phrase(p) for p in raw.split("|") if p.strip())
+
+
+@lru_cache(maxsize=None)
+def parse_pattern(raw: str) -> tuple[tuple[_Phrase, ...], ...]:
+    """'gradient* | 梯度 + explod* | 爆炸' -> groups, all needed."""
+    return tuple(parse_group(g) for g in raw.split("+") if g.strip())
+
+
+_FILLERS = {"the", "a", "an", "its", "their", "of", "to", "is", "are", "be", "all", "each", "every", "any", "this"}
+
+
+class Sentence:
+    """One sentence of an answer, with what phrase matching and negation need."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.tokens = _tokens(text)
+        self.compact, self.offsets = self._compact(text)
+        self.claim = self._is_claim()
+
+    @staticmethod
+    def _compact(text: str) -> tuple[str, list[int]]:
+        kept = [(ch, i) for i, ch in enumerate(text) if not ch.isspace()]
+        return "".join(ch for ch, _ in kept), [i for _, i in kept]
+
+    def _is_claim(self) -> bool:
+        """A sentence with a function word, or at most two items: not a bare list of terms."""
+        if any(t.text in _CLAIM_EN for t in self.tokens if not t.glued) or any(ch in _CLAIM_ZH for ch in self.text):
+            return True
+        flat = re.sub(r"\([^()]*\)", " ", self.text)
+        return len([item for item in _LIST_SEPARATOR.split(flat) if item.strip()]) < 3
+
+    def matches(self, phrase: _Phrase) -> list[tuple[int, int]]:
+        """Character spans (start, end) in the sentence where the phrase occurs."""
+        if phrase.cjk:
+            spans, at = [], self.compact.find(phrase.cjk)
+            while at >= 0:
+                end = at + len(phrase.cjk) - 1
+                spans.append((self.offsets[at], self.offsets[end] + 1))
+                at = self.compact.find(phrase.cjk, at + 1)
+            return spans
+        if not phrase.words:
+            return []
+        spans, toks = [], self.tokens
+        for i, tok in enumerate(toks):
+            if not _same_word(tok.text, phrase.words[0]):
+                continue
+            j, ok = i, True
+            for want in phrase.words[1:]:
+                k, skipped = j + 1, 0
+                while k < len(toks) and toks[k].text in _FILLERS and not _same_word(toks[k].text, want) and skipped < 2:
+                    k, skipped = k + 1, skipped + 1
+                if k >= len(toks) or not _same_word(toks[k].text, want):
+                    ok = False
+                    break
+                j = k
+            if ok:
+                spans.append((tok.start, toks[j].start + len(toks[j].text)))
+        return spans
+
+    def negated(self, start: int) -> bool:
+        """Is the phrase starting at `start` negated by what precedes it in its clause?"""
+        before = self.text[:start].rstrip()
+        clause = before[max((m.end() for m in _CLAUSE_END.finditer(before)), default=0):]
+        if clause and _CJK.match(clause[-1]):
+            return _zh_negated(clause)
+        tokens = _tokens(clause)
+        while tokens and tokens[-1].text in _FILLER_EN:
+            tokens.pop()
+        if not tokens or tokens[-1].glued:
+            return False
+        last = tokens[-1].text
+        pair = tuple(t.text for t in tokens[-2:])
+        return last in _NEGATORS_EN or last.endswith("n't") or pair in _NEGATOR_PAIRS_EN
+
+
+def _zh_negated(clause: str) -> bool:
+    """Does the Chinese text before a phrase end in a negator, once auxiliaries are stripped?"""
+    text = re.sub(r"\s+", "", clause)
+    for compound in _INSEPARABLE_ZH:
+        text = text.replace(compound, "同" * len(compound))
+    changed = True
+    while changed and text:
+        changed = False
+        for filler in _FILLER_ZH:
+            if text.endswith(filler) and not any(text.endswith(n) for n in _NEGATORS_ZH):
+                text, changed = text[: -len(filler)], True
+    return any(text.endswith(n) for n in _NEGATORS_ZH)
+
+
+def sentences(answer: str) -> list[Sentence]:
+    text = normalize(answer)
+    return [Sentence(part) for part in _SENTENCE_END.split(text) if part and part.strip()]
+
+
+def _group_hits(sentence: Sentence, group: tuple[_Phrase, ...]) -> list[_Phrase]:
+    """The phrases of a group that occur un-negated in the sentence."""
+    return [p for p in group if any(not sentence.negated(start) for start, _ in sentence.matches(p))]
+
+
+def holds(pattern: tuple[tuple[_Phrase, ...], ...], answer: list[Sentence], prompt: list[Sentence]) -> bool:
+    """Some claim sentence holds every group, and not only with phrases the prompt already says."""
+    for sentence in answer:
+        if not sentence.claim:
+            continue
+        hits = [_group_hits(sentence, group) for group in pattern]
+        if not all(hits):
+            continue
+        echo = all(all(any(s.matches(p) for s in prompt) for p in phrases) for phrases in hits)
+        if not echo:
+            return True
+    return False
+
+
+def point_result(point: KeyPoint, answer: list[Sentence], prompt: list[Sentence], lang: str) -> PointResult:
+    contradicted = any(holds(parse_pattern(w), answer, prompt=[]) for w in point.wrong)
+    hit = not contradicted and holds(tuple(parse_group(g) for g in point.requires), answer, prompt)
+    return PointResult(point.text.get(lang), hit, contradicted, point.essential)
+
+
+_MESSAGES = {
+    "en": {"correct": "Covers every essential key point ({hit}/{n}).",
+           "partial": "Partly right: {hit}/{n} key points; missing: {missing}.",
+           "wrong": "Not yet: {hit}/{n} key points.",
+           "contradicted": "Contradicts a key point: {what}."},
+    "zh": {"correct": "覆盖了所有要点（{hit}/{n}）。",
+           "partial": "部分正确：覆盖 {hit}/{n} 个要点；缺少：{missing}。",
+           "wrong": "还不对：覆盖 {hit}/{n} 个要点。",
+           "contradicted": "与要点矛盾：{what}。"},
+}
 
 
 def judge_concept(q: Question, text: str, lang: str = "en") -> Verdict:
-    check = answers.check_concept(q, text)
-    points = tuple(PointResult(kp.text.get(lang), hit) for kp, hit in zip(q.key_points, check.covered))
-    verdict = "correct" if all(check.covered) else "partial" if any(check.covered) else "wrong"
-    return Verdict(verdict, check.suggestion, f"{sum(check.covered)}/{len(points)} key points", points)
+    answer = sentences(text)
+    prompt = sentences(f"{q.prompt.en}\n{q.prompt.zh}")
+    points = tuple(point_result(kp, answer, prompt, lang) for kp in q.key_points)
+    words = _MESSAGES["zh" if lang == "zh" else "en"]
+    hit, n = sum(p.hit for p in points), len(points)
+    contradicted = [p.text.rstrip("。.") for p in points if p.contradicted]
+    if contradicted:
+        return Verdict("wrong", 1, words["contradicted"].format(what=contradicted[0]), points)
+    if all(p.hit for p in points if p.essential):
+        return Verdict("correct", 3, words["correct"].format(hit=hit, n=n), points)
+    missing = "; ".join(p.text.rstrip("。.") for p in points if p.essential and not p.hit)
+    if hit:
+        return Verdict("partial", 2, words["partial"].format(hit=hit, n=n, missing=missing), points)
+    return Verdict("wrong", 1, words["wrong"].format(hit=hit, n=n), points)
+
+
+def self_check(q: Question) -> list[str]:
+    """What `dev check` requires of a concept question: each point ticked by its own text and the
+    reference answer judged correct, in both languages."""
+    problems = []
+    prompt = sentences(f"{q.prompt.en}\n{q.prompt.zh}")
+    for lang in ("en", "zh"):
+        for i, point in enumerate(q.key_points, 1):
+            if not point_result(point, sentences(point.text.get(lang)), prompt, lang).hit:
+                problems.append(f"key point {i} is not ticked by its own {lang} text")
+        verdict = judge_concept(q, q.answer.get(lang), lang)
+        if verdict.verdict != "correct":
+            problems.append(f"the {lang} reference answer is judged {verdict.verdict} ({verdict.message})")
+    return problems

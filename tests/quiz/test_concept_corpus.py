@@ -1,0 +1,40 @@
+"""The concept judge measured on the labelled corpus: >= 95% right on correct and on wrong answers,
+on the held-out part (never tuned on) as on the tuning part."""
+
+from collections import Counter
+
+import pytest
+from judge_corpus import LABELS, SPLITS, evaluate, load
+
+from llmprep.bank import load_bank
+
+TARGET = 0.95
+
+
+@pytest.fixture(scope="module")
+def questions():
+    return load_bank().questions
+
+
+@pytest.mark.parametrize("split", SPLITS)
+@pytest.mark.parametrize("label", LABELS)
+def test_accuracy_on_each_split(questions, split, label):
+    table = evaluate(load(split, questions=questions), questions)
+    assert table.total(label) > 0, f"no {label} answers in {split}/"
+    misjudged = [f"{e.file} {e.id} [{e.lang}/{e.kind}] judged {said}: {e.text[:80]!r}"
+                 for e, said in table.misjudged if e.label == label]
+    assert table.accuracy(label) >= TARGET, "\n".join(misjudged)
+
+
+def test_every_concept_question_has_labelled_answers(questions):
+    have = Counter()
+    for entry in load("tune", questions=questions) + load("heldout", questions=questions):
+        have[(entry.id, entry.label, entry.lang if entry.label == "correct" else "")] += 1
+    lacking = [q.id for q in questions.values() if q.type == "concept" and not (
+        have[(q.id, "correct", "en")] and have[(q.id, "correct", "zh")] and have[(q.id, "wrong", "")] >= 2)]
+    assert not lacking, f"{len(lacking)} concept questions lack a correct en, a correct zh or two wrong answers: {lacking[:10]}"
+
+
+def test_a_third_is_held_out(questions):
+    tune, heldout = len(load("tune", questions=questions)), len(load("heldout", questions=questions))
+    assert heldout >= (tune + heldout) / 3
