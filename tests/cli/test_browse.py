@@ -71,8 +71,9 @@ def test_sets_and_topics_count(bank_env):
     assert any(line.split()[:1] == ["attention"] and " 2 " in line for line in topics.splitlines())
 
 
-@pytest.mark.parametrize("args", [["--help"], ["list"], ["show", "attention/alpha", "--answer"], ["sets"], ["topics"]],
-                         ids=["help", "list", "show", "sets", "topics"])
+@pytest.mark.parametrize("args", [["--help"], ["list"], ["show", "attention/alpha", "--answer"], ["sets"], ["topics"],
+                                  ["search", "prompt"]],
+                         ids=["help", "list", "show", "sets", "topics", "search"])
 def test_browsing_never_imports_torch(bank_env, args):
     probe = ("import sys\nfrom llmprep.cli.app import main\n"
              f"try:\n    main({args!r})\nexcept SystemExit as e:\n    assert not e.code, e.code\n"

@@ -1,0 +1,1 @@
+"""Exports of the bank for study elsewhere: an Anki deck, printable Markdown sheets."""
