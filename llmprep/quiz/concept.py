@@ -55,9 +55,15 @@ _INSEPARABLE_ZH = ("不同", "不断", "不仅", "不少", "不管", "无论", "
                    "不久", "非线性", "无限", "无穷", "无监督", "非零")
 
 
+_ABBREVIATIONS = re.compile(r"\b(e\.g|i\.e|vs|etc|approx|cf|resp)\.", re.IGNORECASE)
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
+
+
 def normalize(text: str) -> str:
-    """NFKC, lower case, LaTeX and symbols flattened to words (√ -> sqrt, \\frac -> frac)."""
-    text = unicodedata.normalize("NFKC", text).lower()
+    """NFKC, lower case, LaTeX and symbols flattened to words (√ -> sqrt, \\frac -> frac), 151,643 ->
+    151643, and abbreviations whose dot would end a sentence (e.g., vs.) without it."""
+    text = unicodedata.normalize("NFKC", text).lower().replace("’", "'").replace("‘", "'")
+    text = _THOUSANDS.sub("", _ABBREVIATIONS.sub(lambda m: m.group(1).replace(".", ""), text))
     return text.replace("√", " sqrt ").replace("\\", " ").replace("$", " ").replace("`", " ")
 
 

@@ -27,6 +27,9 @@ HOLDS = {
     "other-sentence": ("variance + grow", "The variance is large. It grows with d_k.", False),
     "list-is-no-claim": ("variance + grow*", "variance, growth, softmax, gradients", False),
     "zh-list-is-no-claim": ("方差 + 增长", "方差、增长、饱和、梯度", False),
+    "thousands-separator": ("151643 tokens", "a vocabulary of 151,643 tokens", True),
+    "curly-apostrophe": ("variance + grow", "the variance doesn’t grow", False),
+    "abbreviation-is-no-sentence-end": ("variance + grow", "the variance of e.g. q.k grows", True),
     "digits-exact": ("16 bytes", "it takes 61 bytes per parameter", False),
 }
 
