@@ -12,7 +12,7 @@ def command(
     topic: Annotated[Optional[str], typer.Option("--topic", help="Only drills of this topic.")] = None,
     lang: Lang = None,
 ) -> None:
-    """List the coding drills and your status on each (new, attempted, passed)."""
+    """List the coding drills and your status on each (new, attempted, passed, gave up)."""
     from rich.console import Console
     from rich.table import Table
 
@@ -29,7 +29,7 @@ def command(
     topics = sorted({d.topic for d in drills.values()})
     if topic and topic not in topics:
         raise UsageError(f"no drills with topic {topic!r}", fix="use one of: " + ", ".join(topics))
-    colour = {"new": "dim", "attempted": "yellow", "passed": "green"}
+    colour = {"new": "dim", "attempted": "yellow", "passed": "green", "gave up": "red"}
     rows = []
     for drill in sorted(drills.values(), key=lambda d: (d.topic, d.id)):
         if not topic or drill.topic == topic:

@@ -30,6 +30,7 @@ def command(
                     answer = typer.prompt(f'type "{GIVE_UP}" to see it (anything else keeps trying)', default="",
                                           show_default=False)
                 except typer.Abort:  # end of input or Ctrl-C: no confirmation
+                    typer.echo()
                     answer = ""
                 if answer.strip().lower() != GIVE_UP.lower():
                     raise LlmprepError("the reference stays hidden",

@@ -1,4 +1,4 @@
-"""Opening the store: WAL mode, versioned migrations with a backup first, one clear error when corrupt."""
+"""Opening the store: damage found before anything is written, WAL mode, versioned migrations with a backup first."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from typing import Iterator
 
 from llmprep import paths
 from llmprep.errors import LlmprepError
-from llmprep.store.migrations import MIGRATIONS
+from llmprep.store import health
+from llmprep.store.migrations import MIGRATIONS, retire_legacy_files
 
 DB_NAME = "progress.sqlite3"
 
@@ -19,11 +20,52 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
-def _corrupt(path: Path, err: Exception) -> LlmprepError:
-    backups = sorted(path.parent.glob(f"{path.name}.v*.bak"))
-    fix = (f"move it away and copy the backup {backups[-1]} in its place" if backups
-           else f"move {path} away (llmprep then starts a new one) or restore it from your own copy")
-    return LlmprepError(f"progress database {path} is unreadable or corrupt ({err})", fix=fix)
+def _translated(conn, err: sqlite3.DatabaseError) -> BaseException:
+    error = health.translate(conn.path, err)
+    return err if error is None else error
+
+
+class _Cursor(sqlite3.Cursor):
+    """A cursor whose SQLite failures (a damaged page found late, a full disk) become the one-line error."""
+
+    def execute(self, *args):
+        try:
+            return super().execute(*args)
+        except sqlite3.DatabaseError as err:
+            raise _translated(self.connection, err) from None
+
+    def executemany(self, *args):
+        try:
+            return super().executemany(*args)
+        except sqlite3.DatabaseError as err:
+            raise _translated(self.connection, err) from None
+
+    def fetchone(self):
+        try:
+            return super().fetchone()
+        except sqlite3.DatabaseError as err:
+            raise _translated(self.connection, err) from None
+
+    def fetchall(self):
+        try:
+            return super().fetchall()
+        except sqlite3.DatabaseError as err:
+            raise _translated(self.connection, err) from None
+
+
+class _Connection(sqlite3.Connection):
+    """The store's connection: every statement goes through _Cursor (Connection.execute included)."""
+
+    path: Path
+
+    def cursor(self, factory=_Cursor):
+        return super().cursor(factory)
+
+    def execute(self, *args):
+        return self.cursor().execute(*args)
+
+    def executemany(self, *args):
+        return self.cursor().executemany(*args)
 
 
 def _backup(conn: sqlite3.Connection, path: Path, version: int) -> None:
@@ -50,14 +92,21 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
             if conn.execute("PRAGMA user_version").fetchone()[0] >= number:
                 conn.execute("ROLLBACK")
                 continue
-            for statement in MIGRATIONS[number - 1].split(";"):
-                if statement.strip():
-                    conn.execute(statement)
+            migration = MIGRATIONS[number - 1]
+            if callable(migration):
+                migration(conn, path)
+            else:
+                for statement in migration.split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {number}")
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:  # SQLite may have rolled back already (a damaged page, a full disk)
+                conn.execute("ROLLBACK")
             raise
+    if version < latest:
+        retire_legacy_files(path)
 
 
 class Store:
@@ -66,6 +115,7 @@ class Store:
     def __init__(self, conn: sqlite3.Connection, path: Path):
         self.conn = conn
         self.path = path
+        self.wrote = False  # a store that was written may be copied to the backup on close
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -74,9 +124,11 @@ class Store:
         try:
             yield self.conn
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            if self.conn.in_transaction:  # SQLite may have rolled back already (a damaged page, a full disk)
+                self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
+        self.wrote = True
 
     def record_attempt(self, drill_id: str, status: str, *, file: str | None = None, device: str | None = None,
                        seed: int | None = None, duration_s: float | None = None, result_json: str | None = None) -> None:
@@ -88,34 +140,64 @@ class Store:
             )
 
     def drill_status(self) -> dict[str, str]:
-        """Per drill: 'passed' if any attempt passed, else 'attempted'; drills never tried are absent."""
+        """Per drill: 'gave up' once its solution was revealed, else 'passed' if an attempt passed, else
+        'attempted'; drills never tried are absent."""
         rows = self.conn.execute(
-            "SELECT drill_id, MAX(status = 'pass') FROM drill_attempts WHERE status != 'gave_up' GROUP BY drill_id"
+            "SELECT drill_id, MAX(status = 'gave_up'), MAX(status = 'pass') FROM drill_attempts GROUP BY drill_id"
         ).fetchall()
-        return {drill: "passed" if passed else "attempted" for drill, passed in rows}
+        return {drill: "gave up" if gave_up else "passed" if passed else "attempted" for drill, gave_up, passed in rows}
 
     def gave_up(self, drill_id: str) -> bool:
+        """True once the drill was passed or given up: its solution may be shown."""
         row = self.conn.execute(
             "SELECT 1 FROM drill_attempts WHERE drill_id = ? AND status IN ('pass', 'gave_up') LIMIT 1", (drill_id,)
         ).fetchone()
         return row is not None
 
+    def hint_stage(self, drill_id: str) -> int:
+        """How many of the drill's hints were shown (0: none yet)."""
+        row = self.conn.execute("SELECT stage FROM hint_stages WHERE drill_id = ?", (drill_id,)).fetchone()
+        return row[0] if row else 0
+
+    def set_hint_stage(self, drill_id: str, stage: int) -> None:
+        with self.transaction() as conn:
+            conn.execute("INSERT INTO hint_stages (drill_id, stage, updated_at) VALUES (?, ?, ?)"
+                         " ON CONFLICT (drill_id) DO UPDATE SET stage = excluded.stage, updated_at = excluded.updated_at",
+                         (drill_id, stage, now_iso()))
+
     def close(self) -> None:
-        self.conn.close()
+        """Close; a store that was written is noted as known good, and copied to the backup when it is due."""
+        try:
+            if self.wrote and health.backup_due(self.path):
+                health.snapshot(self.conn, self.path)
+        finally:
+            self.conn.close()
+        if self.wrote:
+            health.remember(self.path)
 
 
 def open_store(path: Path | None = None) -> Store:
+    """Open (or create) the store; a damaged file is reported before anything is written to it."""
     path = path or paths.home_dir() / DB_NAME
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise LlmprepError(f"cannot create {path.parent} ({err.strerror})", fix="set LLMPREP_HOME to a writable folder") from None
+    health.check(path)
     try:
-        conn = sqlite3.connect(path, isolation_level=None, timeout=10)
+        conn = sqlite3.connect(path, isolation_level=None, timeout=10, factory=_Connection)
+    except sqlite3.DatabaseError as err:
+        raise health.translate(path, err) or err from None
+    conn.path = path
+    try:
         conn.execute("PRAGMA busy_timeout = 10000")
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
         _migrate(conn, path)
-    except sqlite3.DatabaseError as err:
-        raise _corrupt(path, err) from None
+    except sqlite3.DatabaseError as err:  # the migration backup reads every page
+        conn.close()
+        raise _translated(conn, err) from None
+    except BaseException:
+        conn.close()
+        raise
     return Store(conn, path)

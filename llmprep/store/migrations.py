@@ -1,6 +1,53 @@
-"""Schema migrations: migration N brings the database from version N-1 to N. Append only."""
+"""Schema migrations: migration N brings the database from version N-1 to N. Append only.
 
-MIGRATIONS: list[str] = [
+A migration is SQL, or a function given the connection (inside the migration's transaction) and
+the database path, for one that moves data in from elsewhere.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Union
+
+LEGACY_HINTS = "hints.json"  # hint stages before migration 3: {drill id: hints shown}, beside the database
+
+
+def _hint_stages(conn: sqlite3.Connection, db_path: Path) -> None:
+    """3: hint stages move into the database (from hints.json beside it), so they travel with an export."""
+    from llmprep.store.export_format import DRILL_RE
+
+    conn.execute("""
+        CREATE TABLE hint_stages (
+            drill_id TEXT PRIMARY KEY,
+            stage INTEGER NOT NULL CHECK (stage >= 0),
+            updated_at TEXT NOT NULL
+        )""")
+    legacy = db_path.parent / LEGACY_HINTS
+    try:
+        stages = json.loads(legacy.read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # none, or unreadable: stages start again from the first hint
+        return
+    when = datetime.fromtimestamp(legacy.stat().st_mtime, timezone.utc).isoformat(timespec="milliseconds")
+    for drill_id, stage in (stages.items() if isinstance(stages, dict) else ()):
+        if DRILL_RE.match(drill_id) and type(stage) is int and stage >= 0:  # what an export can carry
+            conn.execute("INSERT INTO hint_stages VALUES (?, ?, ?)", (drill_id, stage, when))
+
+
+def retire_legacy_files(db_path: Path) -> None:
+    """After the migrations commit: hints.json is kept as hints.json.migrated, and no longer read."""
+    legacy = db_path.parent / LEGACY_HINTS
+    try:
+        legacy.replace(legacy.with_name(LEGACY_HINTS + ".migrated"))
+    except OSError:
+        pass
+
+
+Migration = Union[str, Callable[[sqlite3.Connection, Path], None]]
+
+MIGRATIONS: list[Migration] = [
     # 1: drill attempts, written by `llmprep grade`
     """
     CREATE TABLE drill_attempts (
@@ -43,4 +90,5 @@ MIGRATIONS: list[str] = [
     CREATE INDEX reviews_by_time ON reviews (reviewed_at);
     CREATE INDEX reviews_by_question ON reviews (question_id);
     """,
+    _hint_stages,
 ]

@@ -1,6 +1,7 @@
-"""The progress store: migrations with a backup, corrupt files reported not overwritten, concurrency."""
+"""The progress store: migrations with a backup, undo, concurrency, export and import (damage: test_damage.py)."""
 
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -42,19 +43,6 @@ def test_migration_from_v1_keeps_data_and_writes_a_backup(llmprep_home):
     backup = llmprep_home / f"{DB_NAME}.v1.bak"
     assert sqlite3.connect(backup).execute("SELECT drill_id FROM drill_attempts").fetchall() == [("softmax",)]
     assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-
-
-def test_corrupt_database_is_reported_and_left_alone(llmprep_home, tmp_path):
-    path = llmprep_home / DB_NAME
-    garbage = b"this is not sqlite " * 300
-    path.write_bytes(garbage)
-    (llmprep_home / f"{DB_NAME}.v1.bak").write_bytes(b"")
-    result = run_cli("stats", env={"LLMPREP_BANK": str(make_bank(tmp_path / "q", {"t/a.yaml": [concept("attention/a")]}))})
-    assert result.returncode == 1
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and str(path) in lines[0] and "unreadable or corrupt" in lines[0]
-    assert f"{DB_NAME}.v1.bak" in lines[0]
-    assert path.read_bytes() == garbage
 
 
 def test_newer_schema_is_refused(llmprep_home):
@@ -112,15 +100,15 @@ def test_export_import_round_trip_merges(tmp_path, llmprep_home, monkeypatch):
     card_store.record(store, review("a/b", 0), None, card(10, last=0))
     store.record_attempt("softmax", "pass", seed=3)
     out = tmp_path / "progress.json"
-    assert export(store, out) == {"cards": 1, "reviews": 1, "drill_attempts": 1}
+    assert export(store, out) == {"cards": 1, "reviews": 1, "drill_attempts": 1, "hint_stages": 0}
     with pytest.raises(LlmprepError, match="already exists"):
         export(store, out)
     assert json.loads(out.read_text())["format"] == "llmprep-progress"
     monkeypatch.setenv("LLMPREP_HOME", str(tmp_path / "other-machine"))
     other = open_store()
     card_store.record(other, review("c/d", 5), None, card(20, last=5))
-    assert import_(other, out) == {"cards": 1, "reviews": 1, "drill_attempts": 1}
-    assert import_(other, out) == {"cards": 0, "reviews": 0, "drill_attempts": 0}  # idempotent
+    assert import_(other, out) == {"cards": 1, "reviews": 1, "drill_attempts": 1, "hint_stages": 0}
+    assert import_(other, out) == {"cards": 0, "reviews": 0, "drill_attempts": 0, "hint_stages": 0}  # idempotent
     assert sorted(card_store.cards(other)) == ["a/b", "c/d"]
     assert other.drill_status() == {"softmax": "passed"}
 
@@ -144,3 +132,78 @@ def test_reset_asks_first(llmprep_home):
     assert "forgot 1 card(s)" in done.stdout
     assert card_store.cards(open_store()) == {}
     assert reset(open_store(), None) == 0
+
+
+def old_store(home, version: int) -> None:
+    """A store at an old schema version, made with the migrations of that time."""
+    conn = sqlite3.connect(home / DB_NAME)
+    conn.executescript(";".join(MIGRATIONS[:version]) + f"; PRAGMA user_version = {version};")
+    conn.execute("INSERT INTO drill_attempts (drill_id, status, created_at) VALUES ('softmax', 'fail', 'then')")
+    conn.commit()
+    conn.close()
+
+
+def test_hint_stages_move_from_hints_json_into_the_store(llmprep_home):
+    old_store(llmprep_home, 2)
+    (llmprep_home / "hints.json").write_text('{"softmax": 2, "attention": 1}', encoding="utf-8")
+    shown = run_cli("hint", "softmax", "--again")
+    assert shown.returncode == 0, shown.stderr
+    assert "hint 2/" in shown.stdout and "hint 3/" not in shown.stdout  # the stage was kept
+    store = open_store()
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    assert (store.hint_stage("softmax"), store.hint_stage("attention"), store.hint_stage("gelu")) == (2, 1, 0)
+    assert store.drill_status() == {"softmax": "attempted"}
+    store.close()
+    backup = sqlite3.connect(llmprep_home / f"{DB_NAME}.v2.bak")
+    assert backup.execute("SELECT drill_id FROM drill_attempts").fetchall() == [("softmax",)]
+    assert backup.execute("PRAGMA user_version").fetchone() == (2,)
+    backup.close()
+    assert not (llmprep_home / "hints.json").exists()  # no longer read: kept under another name
+    assert (llmprep_home / "hints.json.migrated").read_text() == '{"softmax": 2, "attention": 1}'
+    assert "hint 3/" in run_cli("hint", "softmax").stdout  # and it advances from there
+
+
+@pytest.mark.parametrize("content, kept", [
+    ('{"softmax": 3}', {"softmax": 3}),
+    ('{"softmax": "2", "gelu": -1, "attention": true, "Lora": 1, "rope": 1}', {"rope": 1}),
+    ('[1, 2]', {}),
+    ('{"softmax": ', {}),
+], ids=["first-use", "bad-entries-dropped", "not-an-object", "cut-short"])
+def test_hints_json_without_a_store_is_taken_in(llmprep_home, content, kept):
+    (llmprep_home / "hints.json").write_text(content, encoding="utf-8")
+    store = open_store()  # a new store: migrations 1..latest, the last one reads hints.json
+    rows = dict(store.conn.execute("SELECT drill_id, stage FROM hint_stages").fetchall())
+    store.close()
+    assert rows == kept
+    assert not list(llmprep_home.glob(f"{DB_NAME}.v*.bak"))  # nothing to back up in a new store
+
+
+def test_a_written_store_is_copied_on_close_at_most_every_ten_minutes(llmprep_home):
+    backup, note = llmprep_home / f"{DB_NAME}.bak", llmprep_home / f"{DB_NAME}.ok"
+    store = open_store()
+    store.close()
+    assert not backup.exists()  # nothing written, nothing to keep
+    store = open_store()
+    store.record_attempt("softmax", "fail")
+    store.close()
+    assert sqlite3.connect(backup).execute("SELECT status FROM drill_attempts").fetchall() == [("fail",)]
+    assert note.read_text().split()[0] == str((llmprep_home / DB_NAME).stat().st_size)
+    store = open_store()
+    store.record_attempt("softmax", "pass")
+    store.close()
+    assert sqlite3.connect(backup).execute("SELECT COUNT(*) FROM drill_attempts").fetchone() == (1,)  # not due yet
+    os.utime(backup, (0, 0))
+    store = open_store()
+    store.set_hint_stage("softmax", 1)
+    store.close()
+    assert sqlite3.connect(backup).execute("SELECT COUNT(*) FROM drill_attempts").fetchone() == (2,)
+    assert not list(llmprep_home.glob("*.tmp"))
+
+
+def test_opening_the_store_loads_nothing_it_does_not_need():
+    """The quiz opens the store on every start: the export reader stays out of it."""
+    open_store().close()  # created and migrated: the next opens only check it
+    code = ("import sys; from llmprep.store import open_store; open_store().close(); "
+            "assert 'llmprep.store.export_format' not in sys.modules and 'shlex' not in sys.modules")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
