@@ -24,7 +24,7 @@ KINDS = ("function", "module")
 DTYPES = ("float32", "float64", "bfloat16", "float16")
 REQUIRED = ("version", "id", "title", "topic", "difficulty", "entry", "kind", "signature", "dtypes",
             "cuda_dtypes", "tolerance", "grad", "forbidden", "hints", "source")
-OPTIONAL = ("timeout_s",)
+OPTIONAL = ("timeout_s", "prerequisites")
 REFERENCE_FILE = "reference.py"
 CASES_FILE = "cases.py"
 _BOOL = "tag:yaml.org,2002:bool"
@@ -48,6 +48,7 @@ class Drill:
     hints: tuple[s.Text, ...]
     source: s.Source
     timeout_s: float = 10.0
+    prerequisites: tuple[str, ...] = ()  # drills to solve first: the curriculum order `next` follows
 
     @property
     def reference(self) -> Path:
@@ -145,6 +146,8 @@ def read_drill(path: Path, topics: set[str]) -> Drill:
         dtypes=dtypes, cuda_dtypes=cuda_dtypes, tolerance=tolerance, grad=_bool(r, get("grad"), "grad"),
         forbidden=tuple(r.string(n, "a forbidden name") for n in _list(r, get("forbidden"), "forbidden")),
         hints=r.texts(get("hints"), "hints"), source=read_source(r, get("source")), timeout_s=timeout,
+        prerequisites=tuple(r.string(n, "a prerequisite") for n in _list(r, get("prerequisites"), "prerequisites"))
+        if "prerequisites" in fields else (),
     )
     for name, node in zip(drill.forbidden, get("forbidden").value):
         if not name.startswith("torch.") or " " in name:
@@ -167,7 +170,29 @@ def check_drills(root: Path | None = None) -> tuple[dict[str, Drill], list[Probl
             problems.append(err.problem)
             continue
         drills[drill.id] = drill
-    return drills, problems
+    return drills, problems + _curriculum_problems(drills, root)
+
+
+def _curriculum_problems(drills: dict[str, Drill], root: Path) -> list[Problem]:
+    """Prerequisites must name drills, and never lead back to the drill itself."""
+    problems = []
+    for drill in drills.values():
+        rel = (drill.dir / DRILL_FILE).relative_to(root.parent).as_posix()
+        for needed in drill.prerequisites:
+            if needed not in drills:
+                close = difflib.get_close_matches(needed, list(drills), n=1)
+                fix = f"did you mean {close[0]!r}?" if close else "name a folder of solutions/"
+                problems.append(Problem(rel, 1, f"prerequisite {needed!r} is not a drill", fix, drill.id))
+        seen, todo = set(), list(drill.prerequisites)
+        while todo:
+            current = todo.pop()
+            if current == drill.id:
+                problems.append(Problem(rel, 1, "its prerequisites lead back to itself", "break the cycle", drill.id))
+                break
+            if current in drills and current not in seen:
+                seen.add(current)
+                todo.extend(drills[current].prerequisites)
+    return problems
 
 
 def all_drills() -> dict[str, Drill]:
