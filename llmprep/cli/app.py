@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from llmprep.cli import dev, list_, progress, quiz, sets, show, stats, topics
+from llmprep.cli import check, dev, export, list_, progress, quiz, search, sets, show, stats, topics
 from llmprep.cli import drills, grade, hint, solution, start  # coding drills
 from llmprep.cli.options import Lang, state
 from llmprep.errors import LlmprepError
@@ -31,11 +31,14 @@ def _global(
 
 app.command("list")(list_.command)
 app.command("show")(show.command)
+app.command("search")(search.command)
 app.command("sets")(sets.command)
 app.command("topics")(topics.command)
 app.command("quiz")(quiz.command)
+app.command("check")(check.command)
 app.command("stats")(stats.command)
 app.add_typer(progress.app, name="progress")
+app.add_typer(export.app, name="export")
 app.command("drills")(drills.command)
 app.command("start")(start.command)
 app.command("grade")(grade.command)

@@ -12,7 +12,7 @@ from llmprep.bank.schema import DIFFICULTIES, SETS, TYPES
 from llmprep.cli.filters import DifficultyOpt, SetOpt, TopicOpt, TypeOpt, check_value
 from llmprep.cli.options import Lang, resolve_lang
 
-COLUMNS = ("id", "type", "level", "topic", "prompt")
+COLUMNS = {"en": ("id", "type", "level", "topic", "prompt"), "zh": ("题号", "类型", "难度", "主题", "题目")}
 STATUSES = ("new", "learning", "review", "due")
 StatusOpt = Annotated[Optional[str], typer.Option("--status", help="Only questions that are new, learning, review or due.")]
 
@@ -45,6 +45,7 @@ def command(set_: SetOpt = None, topic: TopicOpt = None, type_: TypeOpt = None,
     from rich.console import Console
 
     from llmprep.bank import load_bank
+    from llmprep.labels import difficulty_name, type_name
 
     lang = resolve_lang(lang)
     bank = load_bank()
@@ -56,7 +57,9 @@ def command(set_: SetOpt = None, topic: TopicOpt = None, type_: TypeOpt = None,
     chosen = bank.select(set_=set_, topic=topic, type_=type_, difficulty=difficulty)
     if status:
         chosen = _with_status(chosen, status)
-    rows = [(q.id, q.type, q.difficulty, q.topic, " ".join(q.prompt.get(lang).split()))
+    zh = lang == "zh"
+    rows = [(q.id, type_name(q.type, lang), difficulty_name(q.difficulty, lang), q.topic,
+             " ".join(q.prompt.get(lang).split()))
             for q in sorted(chosen, key=lambda q: q.id)]
     console = Console()
     colour = console.color_system is not None  # None when piped or NO_COLOR is set
@@ -64,12 +67,16 @@ def command(set_: SetOpt = None, topic: TopicOpt = None, type_: TypeOpt = None,
     def paint(code: str, text: str) -> str:
         return f"\x1b[{code}m{text}\x1b[0m" if colour else text
 
-    widths = [max([len(name)] + [len(row[i]) for row in rows]) for i, name in enumerate(COLUMNS[:-1])]
+    def pad(text: str, width: int) -> str:  # by display cells: a Chinese character takes two
+        return text + " " * (width - cell_len(text))
+
+    names = COLUMNS[lang]
+    widths = [max([cell_len(name)] + [cell_len(row[i]) for row in rows]) for i, name in enumerate(names[:-1])]
     prompt_width = max(20, console.width - sum(widths) - 2 * len(widths))
-    lines = [paint("1", f"{len(rows)} questions"),
-             paint("1", "  ".join(name.ljust(w) for name, w in zip(COLUMNS, widths)) + "  prompt")]
+    lines = [paint("1", f"共 {len(rows)} 题" if zh else f"{len(rows)} questions"),
+             paint("1", "  ".join(pad(name, w) for name, w in zip(names, widths)) + "  " + names[-1])]
     for row in rows:
         prompt = row[-1] if cell_len(row[-1]) <= prompt_width else set_cell_size(row[-1], prompt_width - 1) + "…"
-        middle = "  ".join(cell.ljust(w) for cell, w in zip(row[1:-1], widths[1:]))
-        lines.append(f"{paint('36', row[0].ljust(widths[0]))}  {paint('2', middle)}  {prompt}")
+        middle = "  ".join(pad(cell, w) for cell, w in zip(row[1:-1], widths[1:]))
+        lines.append(f"{paint('36', pad(row[0], widths[0]))}  {paint('2', middle)}  {prompt}")
     console.file.write("\n".join(lines) + "\n")

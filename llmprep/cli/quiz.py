@@ -23,6 +23,7 @@ def command(
     from datetime import datetime, time as clock
 
     from rich.console import Console
+    from rich.text import Text
 
     from llmprep.bank import load_bank
     from llmprep.config import load_config
@@ -56,18 +57,27 @@ def command(
         questions = due + fresh
         if not questions:
             nxt = queue.next_due(bank, cards, sel)
-            when = f"next review in {format_interval(nxt - now)}" if nxt else "no reviews scheduled"
-            console.print(f"Nothing due and no new questions left for today ({when}).")
-            if not typer.confirm("Practise anyway (cram: the schedule is untouched)?", default=False):
+            zh = lang == "zh"
+            if zh:
+                when = f"下次复习在 {format_interval(nxt - now)} 后" if nxt else "还没有安排复习"
+                console.print(Text(f"今天没有到期的复习，也没有新题了（{when}）。"))
+            else:
+                when = f"next review in {format_interval(nxt - now)}" if nxt else "no reviews scheduled"
+                console.print(Text(f"Nothing due and no new questions left for today ({when})."))
+            if not typer.confirm("仍要练习吗（突击练习：不改动复习计划）？" if zh
+                                 else "Practise anyway (cram: the schedule is untouched)?", default=False):
                 return
             questions, cram = queue.cram(bank, sel, limit), True
         else:
-            console.print(f"{len(due)} due, {len(fresh)} new. Keys: 1-4 rate · s skip · u undo · ? help · q quit")
+            console.print(Text(f"到期 {len(due)} 题，新题 {len(fresh)} 题。按键：1-4 评分 · s 跳过 · u 撤销 · ? 帮助 · q 退出"
+                               if lang == "zh" else
+                               f"{len(due)} due, {len(fresh)} new. Keys: 1-4 rate · s skip · u undo · ? help · q quit"))
     session = Session(store, make_scheduler(config.desired_retention), questions, lang=lang, cram=cram,
                       reschedule=reschedule, console=console)
     tally = session.run()
     cards = card_store.cards(store)
     ids = {q.id for q in queue.select(bank, sel)}
     console.print()
-    summary.show(console, tally, summary.due_within(cards, ids, utcnow()), queue.next_due(bank, cards, sel), utcnow())
+    summary.show(console, tally, summary.due_within(cards, ids, utcnow()), queue.next_due(bank, cards, sel), utcnow(),
+                 lang)
     store.close()

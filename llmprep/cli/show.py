@@ -30,7 +30,7 @@ def command(
         fix = "did you mean " + " or ".join(f"`llmprep show {c}`" for c in close) + "?" if close else "see `llmprep list`"
         raise UsageError(f"no question with id {question_id!r}", fix=fix)
     console = Console()
-    console.print(render.header(q))
+    console.print(render.header(q, lang))
     console.print(render.prompt(q, lang))
     if answer:
         console.print(Rule())

@@ -1,4 +1,4 @@
-"""`llmprep stats`: progress at a glance, or as JSON."""
+"""`llmprep stats`: progress at a glance (labels in --lang), or as JSON."""
 
 from typing import Annotated
 
@@ -7,11 +7,31 @@ import typer
 from llmprep.cli.options import Lang, resolve_lang
 
 SHADES = " ░▒▓█"
+TOPIC_WIDTH = 34  # display cells: a Chinese character takes two
+LABELS = {
+    "en": {"cards": "Cards", "new": "new", "learning": "learning", "review": "review", "due": "due today",
+           "streak": "streak", "days": "day(s)", "reviews": "reviews", "next14": "Next 14 days",
+           "mastery": "Mastery per topic", "mastery_note": "(mean recall probability)", "accuracy": "Accuracy",
+           "weeks": "Last 12 weeks", "weekdays": ("Mon", "", "Wed", "", "Fri", "", "Sun"),
+           "drills": "Drills passed", "sep": ", "},
+    "zh": {"cards": "卡片", "new": "新题", "learning": "学习中", "review": "复习中", "due": "今日到期",
+           "streak": "连续学习", "days": "天", "reviews": "复习总数", "next14": "未来 14 天",
+           "mastery": "各主题掌握度", "mastery_note": "（平均回忆概率）", "accuracy": "正确率",
+           "weeks": "最近 12 周", "weekdays": ("周一", "", "周三", "", "周五", "", "周日"),
+           "drills": "已通过的练习", "sep": "，"},
+}
 
 
 def _bar(share: float, width: int = 20) -> str:
     filled = round(share * width)
     return "█" * filled + "·" * (width - filled)
+
+
+def fit(text: str, width: int) -> str:
+    """`text` padded or cut to exactly `width` display cells, so that columns align in Chinese too."""
+    from rich.cells import cell_len, set_cell_size
+
+    return set_cell_size(text, width - 1) + "…" if cell_len(text) > width else set_cell_size(text, width)
 
 
 def command(as_json: Annotated[bool, typer.Option("--json", help="Print the numbers as JSON.")] = False,
@@ -20,13 +40,16 @@ def command(as_json: Annotated[bool, typer.Option("--json", help="Print the numb
     import json
     from datetime import date, timedelta
 
+    from rich.cells import cell_len
     from rich.console import Console
+    from rich.markup import escape
 
     from llmprep.bank import load_bank
     from llmprep.config import load_config
     from llmprep.quiz.schedule import make_scheduler
     from llmprep.quiz.session import utcnow
     from llmprep.quiz.stats import compute
+    from llmprep.labels import type_name
     from llmprep.store import open_store
 
     lang = resolve_lang(lang)
@@ -37,27 +60,30 @@ def command(as_json: Annotated[bool, typer.Option("--json", help="Print the numb
     if as_json:
         typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
+    t = LABELS[lang]
     out = Console(highlight=False)
     c = data["cards"]
-    out.print(f"[bold]Cards[/]  new {c['new']} · learning {c['learning']} · review {c['review']}"
-              f"   [bold]due today[/] {data['due_today']}   [bold]streak[/] {data['streak_days']} day(s)"
-              f"   [bold]reviews[/] {data['reviews_total']}")
-    out.print("[bold]Next 14 days[/]  " + " ".join(str(n) for n in data["forecast_14d"]))
-    out.print("[bold]Mastery per topic[/] (mean recall probability)")
+    out.print(f"[bold]{t['cards']}[/]  {t['new']} {c['new']} · {t['learning']} {c['learning']} · {t['review']} {c['review']}"
+              f"   [bold]{t['due']}[/] {data['due_today']}   [bold]{t['streak']}[/] {data['streak_days']} {t['days']}"
+              f"   [bold]{t['reviews']}[/] {data['reviews_total']}")
+    out.print(f"[bold]{t['next14']}[/]  " + " ".join(str(n) for n in data["forecast_14d"]))
+    out.print(f"[bold]{t['mastery']}[/] {t['mastery_note']}")
     for topic, share in data["mastery"].items():
         name = bank.topics[topic].name.get(lang) if topic in bank.topics else topic
-        out.print(f"  {name[:34]:<34} {_bar(share)} {share:>4.0%}")
+        out.print(f"  {escape(fit(name, TOPIC_WIDTH))} {_bar(share)} {share:>4.0%}")
     if data["accuracy"]:
-        out.print("[bold]Accuracy[/]  " + ", ".join(f"{t} {v['correct']}/{v['checked']}" for t, v in data["accuracy"].items()))
-    out.print("[bold]Last 12 weeks[/]")
+        out.print(f"[bold]{t['accuracy']}[/]  " + t["sep"].join(
+            f"{type_name(k, lang)} {v['correct']}/{v['checked']}" for k, v in data["accuracy"].items()))
+    out.print(f"[bold]{t['weeks']}[/]")
     days = list(data["calendar"].items())
     top = max([n for _, n in days] + [1])
     first = date.fromisoformat(days[0][0])
     pad = first.weekday()  # rows are Monday..Sunday
     cells = [None] * pad + [n for _, n in days]
-    for row, name in enumerate(("Mon", "", "Wed", "", "Fri", "", "Sun")):
+    label_width = max(cell_len(name) for name in t["weekdays"])
+    for row, name in enumerate(t["weekdays"]):
         line = "".join(" " if n is None else SHADES[min(4, -(-4 * n // top))] for n in cells[row::7])
-        out.print(f"  {name:<3} [green]{line}[/]")
+        out.print(f"  {fit(name, label_width)} [green]{line}[/]")
     out.print(f"  {first:%Y-%m-%d} → {first + timedelta(days=len(days) - 1):%Y-%m-%d}")
     passed = data["drills_passed"]
-    out.print(f"[bold]Drills passed[/]  {len(passed)}" + (f": {', '.join(passed)}" if passed else ""))
+    out.print(f"[bold]{t['drills']}[/]  {len(passed)}" + (f": {', '.join(passed)}" if passed else ""))

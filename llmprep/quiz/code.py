@@ -10,15 +10,15 @@ import shlex
 import subprocess
 from pathlib import Path
 
-from rich.text import Text
-
 from llmprep.bank.schema import Question
-from llmprep.quiz.answers import Check
+from llmprep.quiz.judge import Verdict
 
 
-def attempt(session, q: Question) -> tuple[str | None, Check]:
+def attempt(session, q: Question):
+    """The session's Graded answer: the file and a verdict from the grader (None when no stub was written)."""
     from llmprep.drills.registry import load_drill
     from llmprep.grading import grade_file, record_result, render_result
+    from llmprep.quiz.session import Graded
 
     drill = load_drill(q.drill)
     target = Path.cwd() / f"{drill.id}.py"
@@ -26,7 +26,7 @@ def attempt(session, q: Question) -> tuple[str | None, Check]:
         session.say(f"Using your existing {target}.", f"使用已有的 {target}。", "dim")
     else:
         if session.ask(f"Write the stub to {target}? [Y/n] ").strip().lower() in ("n", "no"):
-            return None, Check(None, None)
+            return Graded(None, None)
         target.write_text(drill.stub(), encoding="utf-8")
         session.say(f"Wrote {target}: implement {drill.signature}", f"已写入 {target}：请实现 {drill.signature}", "green")
     editor = os.environ.get("EDITOR")
@@ -42,9 +42,9 @@ def attempt(session, q: Question) -> tuple[str | None, Check]:
         record_result(result)
         session.console.print(render_result(result, lang=session.lang))
         if result.status == "pass":
-            return str(target), Check(True, 3)
+            return Graded(str(target), Verdict("correct", 3, "通过。" if session.lang == "zh" else "Passed."))
         again = session.ask("Fix it, then press Enter to grade again, or type r to reveal the answer: "
                             if session.lang != "zh" else "修改后回车重新评测，或输入 r 查看答案：")
         if again.strip().lower() == "r":
-            session.console.print(Text(f"{drill.id}: {result.status}", style="red"))
-            return str(target), Check(False, 1)
+            message = f"{drill.id}：{result.status}" if session.lang == "zh" else f"{drill.id}: {result.status}"
+            return Graded(str(target), Verdict("wrong", 1, message))

@@ -83,10 +83,26 @@ def _inflections(word: str) -> set[str]:
     return forms
 
 
+def _one_edit(a: str, b: str) -> bool:
+    """One substitution, insertion, deletion or swap of neighbours turns a into b."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return a == b
+    i = next((k for k, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+    return (a[i + 1:] == b[i + 1:] or a[i + 1:] == b[i:] or a[i:] == b[i + 1:]
+            or (a[i + 2:] == b[i + 2:] and a[i:i + 2] == b[i:i + 2][::-1]))
+
+
+@lru_cache(maxsize=65536)
 def _same_word(got: str, want: str) -> bool:
+    """Equal, an inflection of each other, a prefix match for `want*`, or (words of 7+ letters, same
+    first letter) one typo away: `satruate` reads as `saturate`, `export` never as `expert`."""
     if want.endswith("*"):
         return got.startswith(want[:-1])
-    return got == want or got in _inflections(want) or want in _inflections(got)
+    if got == want or got in _inflections(want) or want in _inflections(got):
+        return True
+    if len(want) < 7 or not want.isalpha() or not got.isalpha() or got[0] != want[0]:
+        return False
+    return any(_one_edit(got, form) for form in _inflections(want) | {want})
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,9 @@ HOLDS = {
     "thousands-separator": ("151643 tokens", "a vocabulary of 151,643 tokens", True),
     "curly-apostrophe": ("variance + grow", "the variance doesn’t grow", False),
     "abbreviation-is-no-sentence-end": ("variance + grow", "the variance of e.g. q.k grows", True),
+    "typo-in-a-long-word": ("saturat* | softmax saturate", "large logits make softmax satruate", True),
+    "typo-and-inflection": ("saturate", "the softmax satruates", True),
+    "short-words-need-spelling": ("expert", "the export layer", False),
     "digits-exact": ("16 bytes", "it takes 61 bytes per parameter", False),
 }
 

@@ -8,6 +8,8 @@ import pytest
 
 from tests.helpers import REPO, concept, make_bank
 
+pytestmark = pytest.mark.slow
+
 CODE_Q = {**{k: v for k, v in concept("attention/implement-sdpa").items() if k != "key_points"},
           "type": "code", "drill": "attention"}
 
