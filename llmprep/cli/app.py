@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from llmprep.cli import check, dev, export, list_, progress, quiz, search, sets, show, stats, topics
+from llmprep.cli import check, dev, export, list_, next_, progress, quiz, search, sets, show, stats, topics
 from llmprep.cli import drills, grade, hint, solution, start  # coding drills
 from llmprep.cli.options import Lang, state
 from llmprep.errors import LlmprepError
@@ -14,7 +14,7 @@ from llmprep.errors import LlmprepError
 app = typer.Typer(
     name="llmprep",
     help="A tutor for LLM interviews: browse the bank, quiz yourself, grade PyTorch drills.",
-    no_args_is_help=True,
+    invoke_without_command=True,
     pretty_exceptions_enable=False,
     add_completion=False,
 )
@@ -22,11 +22,14 @@ app = typer.Typer(
 
 @app.callback()
 def _global(
+    ctx: typer.Context,
     lang: Lang = None,
     verbose: Annotated[bool, typer.Option("--verbose", help="Show tracebacks for errors.")] = False,
 ) -> None:
     state.lang = lang
     state.verbose = state.verbose or verbose
+    if ctx.invoked_subcommand is None:  # bare `llmprep`: what to do now (`llmprep --help` lists commands)
+        next_.command(json_=False, lang=None)
 
 
 app.command("list")(list_.command)
@@ -34,6 +37,7 @@ app.command("show")(show.command)
 app.command("search")(search.command)
 app.command("sets")(sets.command)
 app.command("topics")(topics.command)
+app.command("next")(next_.command)
 app.command("quiz")(quiz.command)
 app.command("check")(check.command)
 app.command("stats")(stats.command)

@@ -72,8 +72,8 @@ def test_sets_and_topics_count(bank_env):
 
 
 @pytest.mark.parametrize("args", [["--help"], ["list"], ["show", "attention/alpha", "--answer"], ["sets"], ["topics"],
-                                  ["search", "prompt"]],
-                         ids=["help", "list", "show", "sets", "topics", "search"])
+                                  ["search", "prompt"], ["next"], []],
+                         ids=["help", "list", "show", "sets", "topics", "search", "next", "bare"])
 def test_browsing_never_imports_torch(bank_env, args):
     probe = ("import sys\nfrom llmprep.cli.app import main\n"
              f"try:\n    main({args!r})\nexcept SystemExit as e:\n    assert not e.code, e.code\n"

@@ -1,0 +1,1 @@
+"""The study loop around the quiz and the grader: what to do next."""
