@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from llmprep.cli.filters import find_question
 from llmprep.cli.options import Lang, resolve_lang
 from llmprep.errors import UsageError
 
@@ -24,14 +25,7 @@ def command(
 
     lang = resolve_lang(lang)
     bank = load_bank()
-    q = bank.questions.get(question_id)
-    if q is None:
-        import difflib
-
-        close = difflib.get_close_matches(question_id, list(bank.questions), n=3, cutoff=0.4)
-        fix = ("did you mean " + " or ".join(f"`llmprep check {c} ...`" for c in close) + "?" if close
-               else "see `llmprep list`")
-        raise UsageError(f"no question with id {question_id!r}", fix=fix)
+    q = find_question(bank, question_id, "llmprep check {id} ...")
     if q.type == "code":
         raise UsageError(f"{q.id} is a code question, answered by a file",
                          fix=f"run `llmprep start {q.drill}`, then `llmprep grade {q.drill}.py`")

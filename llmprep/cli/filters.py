@@ -22,3 +22,13 @@ def check_value(option: str, value: Optional[str], allowed: Iterable[str]) -> No
     close = difflib.get_close_matches(value, allowed, n=1)
     fix = f"did you mean `{option} {close[0]}`?" if close else f"use one of: {', '.join(allowed)}"
     raise UsageError(f"unknown {option[2:]} {value!r}", fix=fix)
+
+
+def find_question(bank, question_id: str, command: str):
+    """The question with this id; an unknown id is a usage error naming the closest ids in `command`'s words."""
+    q = bank.questions.get(question_id)
+    if q is not None:
+        return q
+    close = difflib.get_close_matches(question_id, list(bank.questions), n=3, cutoff=0.4)
+    fix = ("did you mean " + " or ".join(f"`{command.format(id=c)}`" for c in close) + "?") if close else "see `llmprep list`"
+    raise UsageError(f"no question with id {question_id!r}", fix=fix)

@@ -17,6 +17,7 @@ def command(
     new: Annotated[Optional[int], typer.Option("--new", help="New questions this session (overrides the daily limit).", min=0)] = None,
     cram: Annotated[bool, typer.Option("--cram", help="Practise the chosen questions whether due or not; the schedule is untouched.")] = False,
     reschedule: Annotated[bool, typer.Option("--reschedule", help="With --cram: let cram ratings update the schedule.")] = False,
+    ids: Annotated[Optional[list[str]], typer.Option("--id", help="Exactly these questions, due or not (repeat --id).")] = None,
     lang: Lang = None,
 ) -> None:
     """Quiz yourself: due reviews first, then new questions (spaced repetition)."""
@@ -42,13 +43,19 @@ def command(
         from llmprep.errors import UsageError
 
         raise UsageError("--reschedule only applies to --cram", fix="add --cram or drop --reschedule")
+    if ids:  # checked before the store opens: a typo changes nothing
+        from llmprep.cli.filters import find_question
+
+        chosen = list(dict.fromkeys(find_question(bank, qid, "llmprep quiz --id {id}") for qid in ids))
     config = load_config()
     store = open_store()
     console = Console(highlight=False)
     sel = queue.Selection(set_, topic, type_)
     now = utcnow()
     cards = card_store.cards(store)
-    if cram:
+    if ids:
+        questions = chosen[:limit]
+    elif cram:
         questions = queue.cram(bank, sel, limit)
     else:
         midnight = datetime.combine(datetime.now().date(), clock()).astimezone()

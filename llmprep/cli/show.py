@@ -4,8 +4,8 @@ from typing import Annotated
 
 import typer
 
+from llmprep.cli.filters import find_question
 from llmprep.cli.options import Lang, resolve_lang
-from llmprep.errors import UsageError
 
 
 def command(
@@ -22,13 +22,7 @@ def command(
 
     lang = resolve_lang(lang)
     bank = load_bank()
-    q = bank.questions.get(question_id)
-    if q is None:
-        import difflib
-
-        close = difflib.get_close_matches(question_id, list(bank.questions), n=3, cutoff=0.4)
-        fix = "did you mean " + " or ".join(f"`llmprep show {c}`" for c in close) + "?" if close else "see `llmprep list`"
-        raise UsageError(f"no question with id {question_id!r}", fix=fix)
+    q = find_question(bank, question_id, "llmprep show {id}")
     console = Console()
     console.print(render.header(q, lang))
     console.print(render.prompt(q, lang))
