@@ -13,8 +13,8 @@ from llmprep.cli.filters import DifficultyOpt, SetOpt, TopicOpt, TypeOpt, check_
 from llmprep.cli.options import Lang, resolve_lang
 
 COLUMNS = {"en": ("id", "type", "level", "topic", "prompt"), "zh": ("题号", "类型", "难度", "主题", "题目")}
-STATUSES = ("new", "learning", "review", "due")
-StatusOpt = Annotated[Optional[str], typer.Option("--status", help="Only questions that are new, learning, review or due.")]
+STATUSES = ("new", "learning", "review", "due", "suspended", "flagged")
+StatusOpt = Annotated[Optional[str], typer.Option("--status", help="Only questions that are new, learning, review, due, suspended or flagged.")]
 
 
 def _with_status(questions: list, status: str) -> list:
@@ -26,14 +26,16 @@ def _with_status(questions: list, status: str) -> list:
 
     store = open_store()
     cards = card_store.cards(store)
+    marks = {mark: card_store.marked(store, mark) for mark in card_store.MARKS}
     store.close()
     now = utcnow()
 
     def status_of(qid: str) -> set[str]:
+        marked = {mark for mark, ids in marks.items() if qid in ids}
         card = cards.get(qid)
         if card is None:
-            return {"new"}
-        return {STATES.get(card.state, "learning")} | ({"due"} if card.due <= now else set())
+            return {"new"} | marked
+        return {STATES.get(card.state, "learning")} | ({"due"} if card.due <= now else set()) | marked
 
     return [q for q in questions if status in status_of(q.id)]
 

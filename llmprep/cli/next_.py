@@ -28,7 +28,8 @@ def command(
         midnight = datetime.combine(datetime.now().date(), clock()).astimezone()
         new_left = load_config().new_per_day - card_store.introduced_since(store, midnight)
         advice = advise(bank, card_store.cards(store), drills, store.drill_status(),
-                        now=datetime.now(timezone.utc), new_left=new_left)
+                        now=datetime.now(timezone.utc), new_left=new_left,
+                        suspended=card_store.marked(store, "suspended"))
     finally:
         store.close()
     if json_:

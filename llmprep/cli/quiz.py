@@ -50,7 +50,7 @@ def command(
     config = load_config()
     store = open_store()
     console = Console(highlight=False)
-    sel = queue.Selection(set_, topic, type_)
+    sel = queue.Selection(set_, topic, type_, frozenset(card_store.marked(store, "suspended")))
     now = utcnow()
     cards = card_store.cards(store)
     if ids:

@@ -13,12 +13,14 @@ LABELS = {
            "streak": "streak", "days": "day(s)", "reviews": "reviews", "next14": "Next 14 days",
            "mastery": "Mastery per topic", "mastery_note": "(mean recall probability)", "accuracy": "Accuracy",
            "weeks": "Last 12 weeks", "weekdays": ("Mon", "", "Wed", "", "Fri", "", "Sun"),
-           "drills": "Drills passed", "sep": ", "},
+           "drills": "Drills passed", "sep": ", ", "leeches": "Leeches (failed 8+ times)", "flagged": "Flagged",
+           "suspended": "Suspended", "leech_fix": "rewrite your notes on them, or `llmprep suspend ID`"},
     "zh": {"cards": "卡片", "new": "新题", "learning": "学习中", "review": "复习中", "due": "今日到期",
            "streak": "连续学习", "days": "天", "reviews": "复习总数", "next14": "未来 14 天",
            "mastery": "各主题掌握度", "mastery_note": "（平均回忆概率）", "accuracy": "正确率",
            "weeks": "最近 12 周", "weekdays": ("周一", "", "周三", "", "周五", "", "周日"),
-           "drills": "已通过的练习", "sep": "，"},
+           "drills": "已通过的练习", "sep": "，", "leeches": "顽固卡（答错 8 次以上）", "flagged": "已标记",
+           "suspended": "已暂停", "leech_fix": "重新整理笔记，或 `llmprep suspend ID`"},
 }
 
 
@@ -87,3 +89,9 @@ def command(as_json: Annotated[bool, typer.Option("--json", help="Print the numb
     out.print(f"  {first:%Y-%m-%d} → {first + timedelta(days=len(days) - 1):%Y-%m-%d}")
     passed = data["drills_passed"]
     out.print(f"[bold]{t['drills']}[/]  {len(passed)}" + (f": {', '.join(passed)}" if passed else ""))
+    if data["leeches"]:
+        out.print(f"[bold]{t['leeches']}[/]  " + t["sep"].join(f"{x['id']} ×{x['lapses']}" for x in data["leeches"])
+                  + f"  [dim]({escape(t['leech_fix'])})[/]")
+    for mark in ("flagged", "suspended"):
+        if data[mark]:
+            out.print(f"[bold]{t[mark]}[/]  {len(data[mark])}: " + t["sep"].join(data[mark]))

@@ -15,10 +15,11 @@ class Selection:
     set_: str | None = None
     topic: str | None = None
     type_: str | None = None
+    suspended: frozenset[str] = frozenset()  # never asked, not even in cram
 
 
 def select(bank: Bank, sel: Selection) -> list[Question]:
-    return bank.select(set_=sel.set_, topic=sel.topic, type_=sel.type_)
+    return [q for q in bank.select(set_=sel.set_, topic=sel.topic, type_=sel.type_) if q.id not in sel.suspended]
 
 
 def build(bank: Bank, cards: dict[str, CardRow], sel: Selection, *, now: datetime, limit: int,

@@ -54,4 +54,8 @@ def compute(bank: Bank, store: Store, scheduler, now: datetime) -> dict:
         "calendar": {(start + timedelta(days=i)).isoformat(): per_day.get(start + timedelta(days=i), 0)
                      for i in range(7 * 12)},
         "drills_passed": sorted(d for d, status in drills.items() if status == "passed"),
+        "leeches": [{"id": qid, "lapses": n} for qid, n in sorted(card_store.lapses(store).items(), key=lambda x: (-x[1], x[0]))
+                    if n >= card_store.LEECH_LAPSES and qid in bank.questions],
+        "flagged": sorted(card_store.marked(store, "flagged") & set(bank.questions)),
+        "suspended": sorted(card_store.marked(store, "suspended") & set(bank.questions)),
     }

@@ -106,3 +106,28 @@ def reviews(store: Store, since: datetime | None = None) -> list[tuple]:
     if since is not None:
         sql, args = sql + " WHERE reviewed_at >= ?", (iso(since),)
     return store.conn.execute(sql + " ORDER BY reviewed_at", args).fetchall()
+
+
+MARKS = ("suspended", "flagged")
+LEECH_LAPSES = 8  # Anki's default: a card failed this often is a leech
+
+
+def marked(store: Store, mark: str) -> set[str]:
+    """Question ids with this mark (suspended or flagged)."""
+    assert mark in MARKS
+    return {qid for (qid,) in store.conn.execute(f"SELECT question_id FROM card_marks WHERE {mark} = 1").fetchall()}
+
+
+def set_mark(store: Store, question_id: str, mark: str, on: bool) -> None:
+    assert mark in MARKS
+    with store.transaction() as conn:
+        conn.execute(f"INSERT INTO card_marks (question_id, {mark}, updated_at) VALUES (?, ?, ?)"
+                     f" ON CONFLICT (question_id) DO UPDATE SET {mark} = excluded.{mark}, updated_at = excluded.updated_at",
+                     (question_id, int(on), iso(datetime.now(timezone.utc))))
+
+
+def lapses(store: Store) -> dict[str, int]:
+    """Per question, how often it was rated Again outside cram."""
+    rows = store.conn.execute(
+        "SELECT question_id, COUNT(*) FROM reviews WHERE rating = 1 AND cram = 0 GROUP BY question_id").fetchall()
+    return dict(rows)

@@ -91,4 +91,13 @@ MIGRATIONS: list[Migration] = [
     CREATE INDEX reviews_by_question ON reviews (question_id);
     """,
     _hint_stages,
+    # 4: cards the learner set aside: suspended (never asked) or flagged (listed for attention)
+    """
+    CREATE TABLE card_marks (
+        question_id TEXT PRIMARY KEY,
+        suspended INTEGER NOT NULL DEFAULT 0 CHECK (suspended IN (0, 1)),
+        flagged INTEGER NOT NULL DEFAULT 0 CHECK (flagged IN (0, 1)),
+        updated_at TEXT NOT NULL
+    );
+    """,
 ]

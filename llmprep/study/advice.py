@@ -48,8 +48,9 @@ def next_drill(drills: dict[str, Drill], status: dict[str, str], topic_order: li
 
 
 def advise(bank: Bank, cards: dict[str, CardRow], drills: dict[str, Drill], status: dict[str, str], *,
-           now: datetime, new_left: int) -> Advice:
-    due = [qid for qid, card in cards.items() if qid in bank.questions and card.due <= now]
+           now: datetime, new_left: int, suspended: set[str] = frozenset()) -> Advice:
+    asked = {qid for qid in bank.questions if qid not in suspended}
+    due = [qid for qid, card in cards.items() if qid in asked and card.due <= now]
     if due:
         n = len(due)
         return Advice("review", "llmprep quiz", f"Review {n} due question{'s' * (n != 1)}.", f"复习 {n} 道到期的题目。",
@@ -61,12 +62,12 @@ def advise(bank: Bank, cards: dict[str, CardRow], drills: dict[str, Drill], stat
         zh = f"{'完成' if tried else '做'}编程练习 {drill.id}：{drill.title.zh}。"
         command = f"llmprep grade {drill.id}.py" if tried else f"llmprep start {drill.id}"
         return Advice("drill", command, en, zh, {"drill": drill.id, "status": tried or "new"})
-    unseen = sum(1 for qid in bank.questions if qid not in cards)
+    unseen = sum(1 for qid in asked if qid not in cards)
     if unseen and new_left > 0:
         n = min(unseen, new_left)
         return Advice("new", f"llmprep quiz --new {n}", f"Learn {n} new question{'s' * (n != 1)}.", f"学习 {n} 道新题。",
                       {"new": n, "unseen": unseen})
-    upcoming = [card.due for qid, card in cards.items() if qid in bank.questions]
+    upcoming = [card.due for qid, card in cards.items() if qid in asked]
     detail = {"next_review": min(upcoming).isoformat()} if upcoming else {}
     return Advice("done", "llmprep quiz --cram", "All caught up for today; cram if you like.",
                   "今天的任务都完成了；想多练可以突击练习。", detail)
