@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from llmprep.cli import check, dev, export, list_, marks, next_, progress, quiz, search, sets, show, stats, topics
+from llmprep.cli import check, dev, export, list_, marks, mock, next_, progress, quiz, search, sets, show, stats, topics
 from llmprep.cli import drills, grade, hint, solution, start  # coding drills
 from llmprep.cli.options import Lang, state
 from llmprep.errors import LlmprepError
@@ -40,6 +40,7 @@ app.command("topics")(topics.command)
 app.command("next")(next_.command)
 app.command("quiz")(quiz.command)
 app.command("check")(check.command)
+app.command("mock")(mock.command)
 app.command("stats")(stats.command)
 app.command("suspend")(marks.suspend)
 app.command("flag")(marks.flag)

@@ -100,4 +100,26 @@ MIGRATIONS: list[Migration] = [
         updated_at TEXT NOT NULL
     );
     """,
+    # 5: mock interviews: the plan (question ids, follow-ups appended as they are asked) and each answer
+    """
+    CREATE TABLE mocks (
+        id INTEGER PRIMARY KEY,
+        started_at TEXT NOT NULL,
+        minutes INTEGER NOT NULL CHECK (minutes > 0),
+        seed INTEGER NOT NULL,
+        set_name TEXT,
+        plan_json TEXT NOT NULL,
+        finished_at TEXT
+    );
+    CREATE TABLE mock_answers (
+        mock_id INTEGER NOT NULL REFERENCES mocks (id),
+        position INTEGER NOT NULL,
+        question_id TEXT NOT NULL,
+        typed TEXT,
+        verdict TEXT NOT NULL CHECK (verdict IN ('correct', 'partial', 'wrong', 'skipped')),
+        seconds REAL NOT NULL,
+        answered_at TEXT NOT NULL,
+        PRIMARY KEY (mock_id, position)
+    );
+    """,
 ]
