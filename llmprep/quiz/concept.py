@@ -29,16 +29,30 @@ _CLAUSE_END = re.compile(
     r"[,，、:：()（）]|\b(?:but|while|whereas|however|although|though|because|since|so|which|and then)\b"
     r"|但是|但|然而|而是|因为|所以|因此|从而|不过"
 )
-_LIST_SEPARATOR = re.compile(r"[,，、/]|\band\b|\bor\b|以及|和|或")
-# Words that make a sentence a claim rather than a list of terms.
-_CLAIM_EN = frozenset(
-    "is are was were be been being has have had do does did can could will would should may might must "
-    "because so since therefore thus hence which that when if then than makes make made causes cause caused "
-    "leads lead lets let allows allow keeps keep gives give gets get becomes become means mean uses use used "
-    "needs need to by with of the a an it its they their them into from for on in at as via per while whereas "
-    "without not no too more less instead rather only each every this these those it's that's there's".split()
+_LIST_SEPARATOR = re.compile(r"[,，、/;；]|\band\b|\bor\b|以及|或者")
+# What makes a list item a claim: an auxiliary or connective, or a verb (base or -s form); a list of
+# three or more items with none of these, of two words or so each, names terms without saying anything.
+_AUXILIARIES = frozenset(
+    "is are was were be been being am has have had do does did can could will would should may might must "
+    "because so since therefore thus hence which that when if then than while whereas it's that's there's "
+    "isn't aren't doesn't don't won't can't cannot".split()
 )
-_CLAIM_ZH = "是会使让导致因为所以因此把将的了在对被可以能需要就则越更用通过由于从为到变得时后要不没与并而"
+_VERBS = frozenset(  # verbs that are rarely nouns in this field (not cache, mask, scale, mean, merge, skip...)
+    "add allow apply attend avoid become cause compute converge decrease depend diverge divide dominate encode "
+    "explode fail force generate get give grow hurt improve increase keep lead learn let lose make move need "
+    "normalize overfit overflow predict prevent produce raise reduce remove require reuse saturate see shrink "
+    "stabilize stay subtract take tend underflow vanish".split()
+)
+_CLAIM_ZH = ("是", "会", "使", "让", "导致", "因为", "所以", "因此", "把", "将", "被", "可以", "能", "需要", "就", "则",
+             "越", "通过", "由于", "从而", "意味着", "取决于", "了", "随", "用来", "用于", "避免", "防止", "减少", "增加")
+
+
+def _is_verb(token: str) -> bool:
+    return token in _AUXILIARIES or token in _VERBS or any(
+        token.endswith(end) and token[: -len(end)] + add in _VERBS
+        for end, add in (("s", ""), ("es", ""), ("ies", "y"), ("d", ""), ("ed", "")))
+
+
 # Skipped between a negator and what it negates ("does not make the gradients explode").
 _FILLER_EN = frozenset(
     "the a an its their this that these those it they be been being is are was were am do does did make makes "
@@ -72,7 +86,8 @@ def _canon(token: str) -> str:
     return re.sub(r"is(e|es|ed|ing|ation|ations)$", r"iz\1", token) if len(token) > 5 else token
 
 
-def _inflections(word: str) -> set[str]:
+@lru_cache(maxsize=None)
+def _inflections(word: str) -> frozenset[str]:
     forms = {word, word + "s", word + "es", word + "ed", word + "d", word + "ing", word + "er", word + "ly"}
     if word.endswith("e"):
         forms |= {word[:-1] + "ing", word[:-1] + "ion", word[:-1] + "ation"}
@@ -80,7 +95,7 @@ def _inflections(word: str) -> set[str]:
         forms |= {word[:-1] + "ies", word[:-1] + "ied"}
     if len(word) >= 3 and word[-1] not in "aeiouwxy" and word[-2] in "aeiou":
         forms |= {word + word[-1] + "ed", word + word[-1] + "ing"}
-    return forms
+    return frozenset(forms)
 
 
 def _one_edit(a: str, b: str) -> bool:
@@ -102,20 +117,20 @@ def _same_word(got: str, want: str) -> bool:
         return True
     if len(want) < 7 or not want.isalpha() or not got.isalpha() or got[0] != want[0]:
         return False
-    return any(_one_edit(got, form) for form in _inflections(want) | {want})
+    return any(_one_edit(got, form) for form in _inflections(want))
 
 
 @dataclass(frozen=True)
 class _Token:
     text: str
     start: int
-    glued: bool  # joined to the previous token by `_` or `.` (code): never a negator
+    glued: bool  # joined to the previous token by `_`, `.` or `-` (code, compounds): never a negator nor a verb
 
 
 def _tokens(text: str) -> list[_Token]:
     out = []
     for m in _TOKEN.finditer(text):
-        glued = m.start() > 0 and text[m.start() - 1] in "_." and bool(out) and out[-1].start + len(out[-1].text) == m.start() - 1
+        glued = m.start() > 0 and text[m.start() - 1] in "_.-" and bool(out) and out[-1].start + len(out[-1].text) == m.start() - 1
         out.append(_Token(_canon(m.group()), m.start(), glued))
     return out
 
@@ -167,11 +182,16 @@ class Sentence:
         return "".join(ch for ch, _ in kept), [i for _, i in kept]
 
     def _is_claim(self) -> bool:
-        """A sentence with a function word, or at most two items: not a bare list of terms."""
-        if any(t.text in _CLAIM_EN for t in self.tokens if not t.glued) or any(ch in _CLAIM_ZH for ch in self.text):
-            return True
+        """Not a bare list of terms: fewer than three items, or an item with a verb or connective, or
+        items long enough to say something (three words on average)."""
         flat = re.sub(r"\([^()]*\)", " ", self.text)
-        return len([item for item in _LIST_SEPARATOR.split(flat) if item.strip()]) < 3
+        items = [item for item in _LIST_SEPARATOR.split(flat) if item.strip()]
+        if len(items) < 3:
+            return True
+        if any(_is_verb(t.text) for t in self.tokens if not t.glued) or any(w in self.text for w in _CLAIM_ZH):
+            return True
+        words = sum(len(_tokens(item)) + len(_CJK.findall(item)) / 2 for item in items)
+        return words / len(items) >= 3
 
     def matches(self, phrase: _Phrase) -> list[tuple[int, int]]:
         """Character spans (start, end) in the sentence where the phrase occurs."""
@@ -184,9 +204,9 @@ class Sentence:
             return spans
         if not phrase.words:
             return []
-        spans, toks = [], self.tokens
+        spans, toks, first = [], self.tokens, phrase.words[0]
         for i, tok in enumerate(toks):
-            if not _same_word(tok.text, phrase.words[0]):
+            if tok.text[0] != first[0] or not _same_word(tok.text, first):  # every match keeps the first letter
                 continue
             j, ok = i, True
             for want in phrase.words[1:]:
