@@ -23,13 +23,13 @@ from llmprep.bank.schema import KeyPoint, Question
 from llmprep.quiz.judge import PointResult, Verdict
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_TOKEN = re.compile(r"\d+(?:\.\d+)+|[a-z0-9]+(?:'[a-z]+)?")
+_TOKEN = re.compile(r"\d+(?:\.\d+)+|[a-z0-9]+(?:'[a-z]+)?|[\u3400-\u9fff\uf900-\ufaff]+")
 _SENTENCE_END = re.compile(r"[。！？；;\n]+|[.!?](?=\s|$)")
 _CLAUSE_END = re.compile(
-    r"[,，、:：()（）]|\b(?:but|while|whereas|however|although|though|because|since|so|which|and then)\b"
+    r"[,，、:：]|\b(?:but|while|whereas|however|although|though|because|since|so|which|and then)\b"
     r"|但是|但|然而|而是|因为|所以|因此|从而|不过"
 )
-_LIST_SEPARATOR = re.compile(r"[,，、/;；]|\band\b|\bor\b|以及|或者")
+_LIST_SEPARATOR = re.compile(r"[,，、;；]|\band\b|\bor\b|以及|或者")
 # What makes a list item a claim: an auxiliary or connective, or a verb (base or -s form); a list of
 # three or more items with none of these, of two words or so each, names terms without saying anything.
 _AUXILIARIES = frozenset(
@@ -38,13 +38,22 @@ _AUXILIARIES = frozenset(
     "isn't aren't doesn't don't won't can't cannot".split()
 )
 _VERBS = frozenset(  # verbs that are rarely nouns in this field (not cache, mask, scale, mean, merge, skip...)
-    "add allow apply attend avoid become cause compute converge decrease depend diverge divide dominate encode "
-    "explode fail force generate get give grow hurt improve increase keep lead learn let lose make move need "
-    "normalize overfit overflow predict prevent produce raise reduce remove require reuse saturate see shrink "
-    "stabilize stay subtract take tend underflow vanish".split()
+    "add allow apply attend avoid become cause check choose clip compare compute converge decrease depend distill "
+    "diverge divide dominate encode evaluate explode fail filter fix force generate get give grow hurt improve "
+    "increase interpolate keep lead learn let lose make measure monitor move need normalize offload overfit overflow "
+    "pick predict prevent produce prune quantize raise reduce remove replace require rescale retrieve reuse saturate "
+    "see shard shrink stabilize stay subtract take tend tune underflow use vanish".split()
 )
 _CLAIM_ZH = ("是", "会", "使", "让", "导致", "因为", "所以", "因此", "把", "将", "被", "可以", "能", "需要", "就", "则",
-             "越", "通过", "由于", "从而", "意味着", "取决于", "了", "随", "用来", "用于", "避免", "防止", "减少", "增加")
+             "越", "通过", "由于", "从而", "意味着", "取决于", "了", "随", "用", "避免", "防止", "减少", "增加", "不变")
+
+
+def _says_something(item: str) -> bool:
+    """A verb, a claim word, or three words (a Chinese character counts half)."""
+    tokens = [t.text for t in _tokens(item) if not t.glued]
+    english = [t for t in tokens if not _CJK.match(t)]
+    return (any(_is_verb(t) for t in english) or any(w in item for w in _CLAIM_ZH)
+            or len(english) + len(_CJK.findall(item)) / 2 >= 3)
 
 
 def _is_verb(token: str) -> bool:
@@ -57,27 +66,39 @@ def _is_verb(token: str) -> bool:
 _FILLER_EN = frozenset(
     "the a an its their this that these those it they be been being is are was were am do does did make makes "
     "made cause causes caused lead leads led to let lets get gets become becomes have has had need needs will "
-    "would can could should may might must really necessarily actually ever always much any".split()
+    "would can could should may might must really necessarily actually ever always much any use uses using need "
+    "needs require requires apply applies".split()
 )
 _FILLER_ZH = ("导致", "引起", "造成", "需要", "一定", "必然", "会", "能", "要", "需", "使", "让", "再", "也", "就", "都",
               "并", "是", "的", "得", "把", "被", "去", "做", "再")
 _NEGATORS_EN = frozenset("not no never without cannot can't isn't aren't doesn't don't didn't won't wouldn't shouldn't "
-                         "mustn't hasn't haven't neither nor none".split())
+                         "mustn't hasn't haven't neither nor none cant isnt arent doesnt dont didnt wont".split())
 _NEGATOR_PAIRS_EN = (("rather", "than"), ("instead", "of"), ("no", "longer"))
 _NEGATORS_ZH = ("并非", "而非", "不是", "没有", "无需", "不用", "不必", "不", "没", "无", "非", "未", "别", "勿")
 _INSEPARABLE_ZH = ("不同", "不断", "不仅", "不少", "不管", "无论", "非常", "不过", "不只", "不止", "无数", "未来",
-                   "不久", "非线性", "无限", "无穷", "无监督", "非零")
+                   "不久", "非线性", "无限", "无穷", "无监督", "非零", "分别", "区别", "类别", "级别", "识别", "特别",
+                   "差别", "告别", "个别")
 
 
-_ABBREVIATIONS = re.compile(r"\b(e\.g|i\.e|vs|etc|approx|cf|resp)\.", re.IGNORECASE)
-_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
+# Dots that end no sentence: e.g., i.e., w.r.t., i.i.d. and a few short abbreviations.
+_ABBREVIATIONS = re.compile(r"\b(?:[a-z]\.){2,}|\b(?:vs|etc|approx|cf|resp|fig|eq)\.", re.IGNORECASE)
+_GROUPED_NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?!\d|,\d)")  # 151,643 but not Qwen3,128
+_SYMBOLS = {"≥": " ge ", "≤": " le ", "×": " times ", "→": " to ", "·": " ", "≈": " approx ", "∝": " proportional "}
+_SYMBOLS_RE = re.compile("[" + "".join(_SYMBOLS) + "]|\\\\[!,;:]")
+_GREEK = dict(zip("αβγδεζηθικλμνξπρστυφχψω", "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi "
+                  "pi rho sigma tau upsilon phi chi psi omega".split()))
+_GREEK_RE = re.compile("[" + "".join(_GREEK) + "]")
 
 
 def normalize(text: str) -> str:
-    """NFKC, lower case, LaTeX and symbols flattened to words (√ -> sqrt, \\frac -> frac), 151,643 ->
-    151643, and abbreviations whose dot would end a sentence (e.g., vs.) without it."""
-    text = unicodedata.normalize("NFKC", text).lower().replace("’", "'").replace("‘", "'")
-    text = _THOUSANDS.sub("", _ABBREVIATIONS.sub(lambda m: m.group(1).replace(".", ""), text))
+    """NFKC, lower case, LaTeX and symbols flattened to words (√ -> sqrt, \\frac -> frac, γ -> gamma),
+    151,643 -> 151643, and abbreviations whose dots would end a sentence (e.g., w.r.t.) without them.
+    A Chinese comma stays a comma between clauses (128，256 is no number)."""
+    text = unicodedata.normalize("NFKC", text.replace("\uff0c", "\uff0c ")).lower().replace("’", "'").replace("‘", "'")
+    text = _ABBREVIATIONS.sub(lambda m: m.group().replace(".", ""), text)
+    text = _GROUPED_NUMBER.sub(lambda m: m.group().replace(",", ""), text)
+    text = _GREEK_RE.sub(lambda m: f" {_GREEK[m.group()]} ", text)
+    text = _SYMBOLS_RE.sub(lambda m: _SYMBOLS.get(m.group(), " "), text)  # LaTeX spacing such as \\! is no "!"
     return text.replace("√", " sqrt ").replace("\\", " ").replace("$", " ").replace("`", " ")
 
 
@@ -88,7 +109,7 @@ def _canon(token: str) -> str:
 
 @lru_cache(maxsize=None)
 def _inflections(word: str) -> frozenset[str]:
-    forms = {word, word + "s", word + "es", word + "ed", word + "d", word + "ing", word + "er", word + "ly"}
+    forms = {word, word + "s", word + "es", word + "ed", word + "d", word + "ing", word + "ly"}  # no -er: few != fewer
     if word.endswith("e"):
         forms |= {word[:-1] + "ing", word[:-1] + "ion", word[:-1] + "ation"}
     if word.endswith("y"):
@@ -149,6 +170,8 @@ def _phrase(raw: str) -> _Phrase:
         return _Phrase(raw, (), re.sub(r"\s+", "", text))
     words = tuple(_canon(w) + ("*" if text[m.end():m.end() + 1] == "*" else "") for m in _TOKEN.finditer(text)
                   for w in [m.group()])
+    if len(words) >= 3:  # "from the encoder" also matches "from encoder" (articles are skipped in answers anyway)
+        words = tuple(w for w in words if w not in ("the", "a", "an")) or words
     return _Phrase(raw, words, "")
 
 
@@ -170,11 +193,17 @@ _FILLERS = {"the", "a", "an", "its", "their", "of", "to", "is", "are", "be", "al
 class Sentence:
     """One sentence of an answer, with what phrase matching and negation need."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, claim: bool | None = None):
         self.text = text
         self.tokens = _tokens(text)
         self.compact, self.offsets = self._compact(text)
-        self.claim = self._is_claim()
+        self.claim = self._is_claim() if claim is None else claim
+
+    def clauses(self) -> list[Sentence]:
+        """The sentence cut at commas and contrast words: where a misconception must hold whole."""
+        cuts = [0] + [m.end() for m in _CLAUSE_END.finditer(self.text)] + [len(self.text)]
+        parts = [self.text[a:b] for a, b in zip(cuts, cuts[1:])]
+        return [Sentence(part, self.claim) for part in parts if part.strip()]
 
     @staticmethod
     def _compact(text: str) -> tuple[str, list[int]]:
@@ -182,16 +211,16 @@ class Sentence:
         return "".join(ch for ch, _ in kept), [i for _, i in kept]
 
     def _is_claim(self) -> bool:
-        """Not a bare list of terms: fewer than three items, or an item with a verb or connective, or
-        items long enough to say something (three words on average)."""
-        flat = re.sub(r"\([^()]*\)", " ", self.text)
+        """Not a bare list of terms: fewer than three items, an auxiliary or connective, a label before a
+        colon ("causes: A, B, C"), a first item that says something ("take the max of A, B and C"), or
+        a third of the items saying something."""
+        if re.match(r"^[^:：]{1,40}[:：]\s*\S", self.text) or any(
+                t.text in _AUXILIARIES for t in self.tokens if not t.glued) or any(w in self.text for w in _CLAIM_ZH):
+            return True
+        flat = re.sub(r"\([^()]*\)|\[[^\[\]]*\]", " ", self.text)
         items = [item for item in _LIST_SEPARATOR.split(flat) if item.strip()]
-        if len(items) < 3:
-            return True
-        if any(_is_verb(t.text) for t in self.tokens if not t.glued) or any(w in self.text for w in _CLAIM_ZH):
-            return True
-        words = sum(len(_tokens(item)) + len(_CJK.findall(item)) / 2 for item in items)
-        return words / len(items) >= 3
+        says = [_says_something(item) for item in items]
+        return len(items) < 3 or says[0] or 3 * sum(says) >= len(items)
 
     def matches(self, phrase: _Phrase) -> list[tuple[int, int]]:
         """Character spans (start, end) in the sentence where the phrase occurs."""
@@ -251,9 +280,36 @@ def _zh_negated(clause: str) -> bool:
     return any(text.endswith(n) for n in _NEGATORS_ZH)
 
 
+_BULLET = re.compile(r"^\s*(?:[-*•·]|\d+[.)、])\s+")
+
+
 def sentences(answer: str) -> list[Sentence]:
-    text = normalize(answer)
-    return [Sentence(part) for part in _SENTENCE_END.split(text) if part and part.strip()]
+    """Sentences of an answer. Wrapped lines join (a blank line or a list item starts anew); a run of
+    three or more list items, two thirds of which say nothing, is a list of terms, not claims."""
+    blocks: list[tuple[str, bool] | None] = []
+    for line in normalize(answer).split("\n"):
+        bullet = bool(_BULLET.match(line))
+        if not line.strip():
+            blocks.append(None)
+        elif blocks and blocks[-1] is not None and not bullet:
+            blocks[-1] = (blocks[-1][0] + " " + line.strip(), blocks[-1][1])
+        else:
+            blocks.append((_BULLET.sub("", line).strip(), bullet))
+    out: list[Sentence] = []
+    run: list[Sentence] = []  # consecutive list items
+    for block in blocks + [None]:
+        if block is None or not block[1]:
+            if len(run) >= 3 and 3 * sum(_says_something(item.text) for item in run) < len(run):
+                for item in run:
+                    item.claim = False
+            run = []
+        if block is None:
+            continue
+        parts = [Sentence(part) for part in _SENTENCE_END.split(block[0]) if part and part.strip()]
+        out += parts
+        if block[1]:
+            run += parts
+    return out
 
 
 def _group_hits(sentence: Sentence, group: tuple[_Phrase, ...]) -> list[_Phrase]:
@@ -276,7 +332,8 @@ def holds(pattern: tuple[tuple[_Phrase, ...], ...], answer: list[Sentence], prom
 
 
 def point_result(point: KeyPoint, answer: list[Sentence], prompt: list[Sentence], lang: str) -> PointResult:
-    contradicted = any(holds(parse_pattern(w), answer, prompt=[]) for w in point.wrong)
+    clauses = [clause for sentence in answer for clause in sentence.clauses()]  # "small chunks lack X, large ones Y"
+    contradicted = any(holds(parse_pattern(w), clauses, prompt=[]) for w in point.wrong)
     hit = not contradicted and holds(tuple(parse_group(g) for g in point.requires), answer, prompt)
     return PointResult(point.text.get(lang), hit, contradicted, point.essential)
 

@@ -33,6 +33,18 @@ HOLDS = {
     "typo-in-a-long-word": ("saturat* | softmax saturate", "large logits make softmax satruate", True),
     "typo-and-inflection": ("saturate", "the softmax satruates", True),
     "short-words-need-spelling": ("expert", "the export layer", False),
+    "greek-letters": ("gamma + beta + learn*", "γ and β are learned", True),
+    "math-symbols": ("ge 0", "the ratio is ≥ 0", True),
+    "no-match-across-chinese": ("q/p", "max(0,p−q)，加起来正好是 p", False),
+    "code-call-is-one-clause": ("super + optional", "super().__init__() is optional", True),
+    "negation-over-use": ("causal mask", "it doesn't use a causal mask", False),
+    "negation-without-apostrophe": ("exist", "jax.optimizers doesnt exist", False),
+    "colon-list-is-a-claim": ("学习率 + 爆炸", "常见原因：学习率过高、logits 爆炸、fp16 溢出", True),
+    "wrapped-lines-join": ("tying + save*", "weight tying saves\nV x d parameters", True),
+    "bullet-terms-are-no-claim": ("softmax + saturat*", "- variance\n- softmax saturation\n- sqrt(d_k)\n- gradients", False),
+    "bullet-claims-count": ("softmax + saturat*", "- variance grows with d_k\n- softmax saturates\n- scale it", True),
+    "grouped-number-before-chinese-comma": ("1,000,000", "从 10,000 提到 1,000,000，让外推更好", True),
+    "no-comma-number-across-clauses": ("3128", "到了 Qwen3，128 个专家", False),
     "digits-exact": ("16 bytes", "it takes 61 bytes per parameter", False),
 }
 
@@ -68,6 +80,14 @@ Q = _question([VARIANCE, SATURATE, UNIT])
 ], ids=["en", "zh", "one-of-two-essentials", "misconception", "right-then-misconception", "stuffing", "echo"])
 def test_verdicts(text, verdict):
     assert judge_concept(Q, text).verdict == verdict
+
+
+def test_a_misconception_must_hold_within_one_clause():
+    point = KeyPoint(Text("Small chunks lose context.", "小块丢失上下文。"), ("small | 小", "lose context | lack* context"),
+                     ("large | 大 + lack* context",))
+    q = _question([point], prompt="How does chunk size matter in RAG?")
+    assert judge_concept(q, "Small chunks lack context, large chunks blur topics.").verdict == "correct"
+    assert judge_concept(q, "Large chunks lack context.").verdict == "wrong"
 
 
 def test_an_optional_point_is_not_needed_for_correct():
