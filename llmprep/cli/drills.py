@@ -24,6 +24,7 @@ def command(
     store = open_store()
     try:
         status = store.drill_status()
+        kinds = store.pass_kinds()
     finally:
         store.close()
     topics = sorted({d.topic for d in drills.values()})
@@ -33,13 +34,14 @@ def command(
     rows = []
     for drill in sorted(drills.values(), key=lambda d: (d.topic, d.id)):
         if not topic or drill.topic == topic:
-            rows.append((drill.id, drill.topic, drill.difficulty, status.get(drill.id, "new"), drill.title.get(lang)))
+            rows.append((drill.id, drill.topic, drill.difficulty, status.get(drill.id, "new"), drill.title.get(lang),
+                         {"hard": " · hard", "hints": " · with hints"}.get(kinds.get(drill.id), "")))
     table = Table(title=f"{len(rows)} drills", title_justify="left", box=None, pad_edge=False)
     for i, name in enumerate(("id", "topic", "level", "status")):  # never squeezed: the title gives way
         width = max([len(name)] + [len(row[i]) for row in rows])
         table.add_column(name, style="bold cyan" if name == "id" else None, no_wrap=True, min_width=width)
     table.add_column("title", no_wrap=True, overflow="ellipsis")
     for row in rows:
-        table.add_row(*row[:3], f"[{colour[row[3]]}]{row[3]}[/]", row[4])
+        table.add_row(*row[:3], f"[{colour[row[3]]}]{row[3]}[/]{row[5] if row[3] == 'passed' else ''}", row[4])
     Console().print(table)
     typer.echo("start one with: llmprep start ID")

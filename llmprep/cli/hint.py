@@ -11,6 +11,7 @@ def command(
     drill_id: Annotated[str, typer.Argument(metavar="ID", help="A drill id.")],
     again: Annotated[bool, typer.Option("--again", help="Show the hints seen so far without advancing.")] = False,
     reset: Annotated[bool, typer.Option("--reset", help="Start the hints of this drill from the first.")] = False,
+    contract: Annotated[bool, typer.Option("--contract", help="Show the whole task statement (hidden in hard mode).")] = False,
     lang: Lang = None,
 ) -> None:
     """Show the next hint for a drill (one more each time)."""
@@ -22,6 +23,11 @@ def command(
 
     lang = resolve_lang(lang)
     drill = load_drill(drill_id)
+    if contract:  # the statement every normal stub carries: no hint stage is spent
+        import ast
+
+        typer.echo(ast.get_docstring(ast.parse(drill.reference.read_text(encoding="utf-8")), clean=False))
+        return
     store = open_store()
     try:
         stored = store.hint_stage(drill.id)

@@ -12,11 +12,13 @@ def command(
     drill_id: Annotated[str, typer.Argument(metavar="ID", help="A drill id, e.g. attention (see `llmprep drills`).")],
     dir_: Annotated[Path, typer.Option("--dir", help="Folder to write ID.py into.")] = Path("."),
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file (a backup is kept).")] = False,
+    hard: Annotated[bool, typer.Option("--hard", help="Only the summary, shapes and signature: find the traps yourself.")] = False,
 ) -> None:
     """Write the stub of a drill: task, shapes, an example, the signature to fill in."""
     from llmprep.drills.registry import load_drill
+
     drill = load_drill(drill_id)
-    stub = drill.stub()
+    stub = drill.stub(hard=hard)
     target = dir_.expanduser() / f"{drill.id}.py"
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -58,11 +58,12 @@ class Drill:
     def cases(self) -> Path:
         return self.dir / CASES_FILE
 
-    def stub(self) -> str:
+    def stub(self, *, hard: bool = False) -> str:
         """The learner's starting file, generated from the reference's marked regions."""
         from llmprep.drills.stub import make_stub
 
-        return make_stub(self.id, self.reference.read_text(encoding="utf-8"), f"solutions/{self.id}/reference.py")
+        return make_stub(self.id, self.reference.read_text(encoding="utf-8"), f"solutions/{self.id}/reference.py",
+                         hard=hard)
 
     def job(self) -> dict:
         """What the grading worker needs, as plain JSON (the worker never reads YAML)."""

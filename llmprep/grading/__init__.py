@@ -27,11 +27,14 @@ def record_result(result: "GradeResult", store: "Store | None" = None) -> None:
     """Record one attempt in the progress store (opened and closed here unless given)."""
     from llmprep.store import open_store
 
+    from llmprep.drills.stub import is_hard
+
     own = store is None
     store = store or open_store()
     try:
         store.record_attempt(result.drill, result.status, file=result.file, device=result.device, seed=result.seed,
-                             duration_s=result.duration_s, result_json=result.to_json())
+                             duration_s=result.duration_s, result_json=result.to_json(),
+                             mode="hard" if is_hard(result.file) else "normal", hints=store.hint_stage(result.drill))
     finally:
         if own:
             store.close()

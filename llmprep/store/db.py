@@ -131,13 +131,21 @@ class Store:
         self.wrote = True
 
     def record_attempt(self, drill_id: str, status: str, *, file: str | None = None, device: str | None = None,
-                       seed: int | None = None, duration_s: float | None = None, result_json: str | None = None) -> None:
+                       seed: int | None = None, duration_s: float | None = None, result_json: str | None = None,
+                       mode: str = "normal", hints: int = 0) -> None:
         with self.transaction() as conn:
             conn.execute(
-                "INSERT INTO drill_attempts (drill_id, status, file, device, seed, duration_s, result_json, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (drill_id, status, file, device, seed, duration_s, result_json, now_iso()),
+                "INSERT INTO drill_attempts (drill_id, status, file, device, seed, duration_s, result_json, created_at,"
+                " mode, hints) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (drill_id, status, file, device, seed, duration_s, result_json, now_iso(), mode, hints),
             )
+
+    def pass_kinds(self) -> dict[str, str]:
+        """Per passed drill, its best pass: 'hard' (hard mode, no hints) over 'plain' over 'hints'."""
+        rows = self.conn.execute(
+            "SELECT drill_id, MAX(mode = 'hard' AND hints = 0), MAX(hints = 0) FROM drill_attempts"
+            " WHERE status = 'pass' GROUP BY drill_id").fetchall()
+        return {drill: "hard" if hard else "plain" if plain else "hints" for drill, hard, plain in rows}
 
     def drill_status(self) -> dict[str, str]:
         """Per drill: 'gave up' once its solution was revealed, else 'passed' if an attempt passed, else

@@ -122,4 +122,9 @@ MIGRATIONS: list[Migration] = [
         PRIMARY KEY (mock_id, position)
     );
     """,
+    # 6: how a drill was attempted: from a hard-mode stub, and how many staged hints were shown by then
+    """
+    ALTER TABLE drill_attempts ADD COLUMN mode TEXT NOT NULL DEFAULT 'normal' CHECK (mode IN ('normal', 'hard'));
+    ALTER TABLE drill_attempts ADD COLUMN hints INTEGER NOT NULL DEFAULT 0 CHECK (hints >= 0);
+    """,
 ]
