@@ -15,7 +15,7 @@ def check(
     from llmprep.drills import drill_ids
 
     bank, problems = check_bank(paths.bank_dir(), drill_ids())
-    problems += _key_point_problems(bank) if not problems else []
+    problems += (_key_point_problems(bank) + _review_problems(bank)) if not problems else []
     for problem in problems:
         typer.echo(str(problem), err=True)
     typer.echo(f"bank: {len(bank.questions)} questions, {len(problems)} problem(s)")
@@ -34,6 +34,27 @@ def _key_point_problems(bank) -> list:
     fix = "add the missing synonyms to `requires` (see questions/README.md, Key points)"
     return [Problem(q.file, q.line, message, fix, q.id)
             for q in bank.questions.values() if q.type == "concept" for message in self_check(q)]
+
+
+def _review_problems(bank) -> list:
+    """drill.yaml `review`: each key a known mistake of the drill, each value a question answered in words."""
+    from llmprep.bank.loader import Problem
+    from llmprep.drills.registry import check_drills
+    from llmprep.study.mistakes import mistake_keys
+
+    problems = []
+    for drill in check_drills()[0].values():
+        where = f"solutions/{drill.id}/drill.yaml"
+        known = mistake_keys(drill.cases) if drill.review else set()
+        for mistake, question_id in drill.review.items():
+            if mistake not in known:
+                problems.append(Problem(where, 1, f"review names {mistake!r}, which is no mistake of cases.py",
+                                        f"use one of: {', '.join(sorted(known))}", drill.id))
+            q = bank.questions.get(question_id)
+            if q is None or q.type == "code":
+                problems.append(Problem(where, 1, f"review links {mistake!r} to {question_id!r}, no concept, choice or "
+                                        "numeric question", "link a question id from `llmprep list`", drill.id))
+    return problems
 
 
 def _check_drills() -> bool:

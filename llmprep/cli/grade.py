@@ -34,5 +34,26 @@ def command(
 
         Console().print(render_result(result, verbose=state.verbose, lang=resolve_lang(lang)))
     record_result(result)  # after showing it: a broken store must not hide the result
+    if result.diagnosis and not json_:
+        _review_the_mistake(result.drill, result.diagnosis["key"], resolve_lang(lang))
     if result.status != "pass":
         raise typer.Exit(1)
+
+
+def _review_the_mistake(drill_id: str, mistake: str, lang: str) -> None:
+    """The misconception comes back: its concept question now, a redo of the drill tomorrow."""
+    from datetime import datetime, timezone
+
+    from llmprep.bank import load_bank
+    from llmprep.drills.registry import load_drill
+    from llmprep.store import open_store
+    from llmprep.study.mistakes import schedule
+
+    store = open_store()
+    try:
+        planned = schedule(store, load_bank(), load_drill(drill_id), mistake, datetime.now(timezone.utc))
+    finally:
+        store.close()
+    if planned:
+        ids = ", ".join(question_id for question_id, _ in planned)
+        typer.echo(f"复习已安排：{ids}（`llmprep quiz`）" if lang == "zh" else f"scheduled for review: {ids} (`llmprep quiz`)")

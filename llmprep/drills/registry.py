@@ -24,7 +24,7 @@ KINDS = ("function", "module")
 DTYPES = ("float32", "float64", "bfloat16", "float16")
 REQUIRED = ("version", "id", "title", "topic", "difficulty", "entry", "kind", "signature", "dtypes",
             "cuda_dtypes", "tolerance", "grad", "forbidden", "hints", "source")
-OPTIONAL = ("timeout_s", "prerequisites")
+OPTIONAL = ("timeout_s", "prerequisites", "review")
 REFERENCE_FILE = "reference.py"
 CASES_FILE = "cases.py"
 _BOOL = "tag:yaml.org,2002:bool"
@@ -49,6 +49,7 @@ class Drill:
     source: s.Source
     timeout_s: float = 10.0
     prerequisites: tuple[str, ...] = ()  # drills to solve first: the curriculum order `next` follows
+    review: dict[str, str] = field(default_factory=dict, hash=False)  # mistake key -> question to review
 
     @property
     def reference(self) -> Path:
@@ -149,6 +150,8 @@ def read_drill(path: Path, topics: set[str]) -> Drill:
         hints=r.texts(get("hints"), "hints"), source=read_source(r, get("source")), timeout_s=timeout,
         prerequisites=tuple(r.string(n, "a prerequisite") for n in _list(r, get("prerequisites"), "prerequisites"))
         if "prerequisites" in fields else (),
+        review={key: r.string(value, f"review.{key}") for key, (_, value) in r.mapping(get("review"), "review").items()}
+        if "review" in fields else {},
     )
     for name, node in zip(drill.forbidden, get("forbidden").value):
         if not name.startswith("torch.") or " " in name:

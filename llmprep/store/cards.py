@@ -131,3 +131,15 @@ def lapses(store: Store) -> dict[str, int]:
     rows = store.conn.execute(
         "SELECT question_id, COUNT(*) FROM reviews WHERE rating = 1 AND cram = 0 GROUP BY question_id").fetchall()
     return dict(rows)
+
+
+def bring_forward(store: Store, question_id: str, due: datetime) -> None:
+    """Make a card due by `due` (a new card is created): a review that must come back soon."""
+    from llmprep.quiz.schedule import load_card
+
+    row = cards_for(store, question_id)
+    card = row.card if row else load_card(None).to_dict()
+    if row is None or datetime.fromisoformat(card["due"]) > due:
+        card = {**card, "due": due.astimezone(timezone.utc).isoformat()}
+        with store.transaction() as conn:
+            _put_card(conn, question_id, card, datetime.now(timezone.utc))
