@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from llmprep.cli import check, dev, export, list_, marks, mock, next_, progress, quiz, search, sets, show, stats, topics
-from llmprep.cli import drills, grade, hint, solution, start, watch  # coding drills
+from llmprep.cli import bench, drills, grade, hint, solution, start, watch  # coding drills
 from llmprep.cli.options import Lang, state
 from llmprep.errors import LlmprepError
 
@@ -50,6 +50,7 @@ app.command("drills")(drills.command)
 app.command("start")(start.command)
 app.command("grade")(grade.command)
 app.command("watch")(watch.command)
+app.command("bench")(bench.command)
 app.command("hint")(hint.command)
 app.command("solution")(solution.command)
 app.add_typer(dev.app, name="dev")
