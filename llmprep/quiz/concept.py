@@ -81,7 +81,7 @@ _INSEPARABLE_ZH = ("不同", "不断", "不仅", "不少", "不管", "无论", "
 
 
 # Dots that end no sentence: e.g., i.e., w.r.t., i.i.d. and a few short abbreviations.
-_ABBREVIATIONS = re.compile(r"\b(?:[a-z]\.){2,}|\b(?:vs|etc|approx|cf|resp|fig|eq)\.", re.IGNORECASE)
+_ABBREVIATIONS = re.compile(r"\b(?:[a-z]\.){2,}|\b(?:vs|etc|approx|cf|resp|fig|eq|al)\.", re.IGNORECASE)
 _GROUPED_NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?!\d|,\d)")  # 151,643 but not Qwen3,128
 _SYMBOLS = {"≥": " ge ", "≤": " le ", "×": " times ", "→": " to ", "·": " ", "≈": " approx ", "∝": " proportional "}
 _SYMBOLS_RE = re.compile("[" + "".join(_SYMBOLS) + "]|\\\\[!,;:]")
@@ -136,8 +136,8 @@ def _same_word(got: str, want: str) -> bool:
         return got.startswith(want[:-1])
     if got == want or got in _inflections(want) or want in _inflections(got):
         return True
-    if len(want) < 7 or not want.isalpha() or not got.isalpha() or got[0] != want[0]:
-        return False
+    if len(want) < 7 or not want.isalpha() or not got.isalpha() or got[0] != want[0] or got[:-2] == want[:-2]:
+        return False  # a different ending is another form of the word (updated vs updates), never a typo
     return any(_one_edit(got, form) for form in _inflections(want))
 
 

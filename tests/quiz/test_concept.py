@@ -33,6 +33,8 @@ HOLDS = {
     "typo-in-a-long-word": ("saturat* | softmax saturate", "large logits make softmax satruate", True),
     "typo-and-inflection": ("saturate", "the softmax satruates", True),
     "short-words-need-spelling": ("expert", "the export layer", False),
+    "another-ending-is-no-typo": ("updates the weights", "the table stores updated weights", False),
+    "et-al-is-no-sentence-end": ("kaplan + faster", "Kaplan et al. said parameters should grow faster", True),
     "greek-letters": ("gamma + beta + learn*", "γ and β are learned", True),
     "math-symbols": ("ge 0", "the ratio is ≥ 0", True),
     "no-match-across-chinese": ("q/p", "max(0,p−q)，加起来正好是 p", False),
