@@ -70,11 +70,11 @@ _FILLER_EN = frozenset(
     "needs require requires apply applies".split()
 )
 _FILLER_ZH = ("导致", "引起", "造成", "需要", "一定", "必然", "会", "能", "要", "需", "使", "让", "再", "也", "就", "都",
-              "并", "是", "的", "得", "把", "被", "去", "做", "再")
+              "并", "是", "的", "得", "把", "被", "去", "做", "使用", "采用", "用", "换成")
 _NEGATORS_EN = frozenset("not no never without cannot can't isn't aren't doesn't don't didn't won't wouldn't shouldn't "
                          "mustn't hasn't haven't neither nor none cant isnt arent doesnt dont didnt wont".split())
 _NEGATOR_PAIRS_EN = (("rather", "than"), ("instead", "of"), ("no", "longer"))
-_NEGATORS_ZH = ("并非", "而非", "不是", "没有", "无需", "不用", "不必", "不", "没", "无", "非", "未", "别", "勿")
+_NEGATORS_ZH = ("并非", "而非", "不是", "没有", "无需", "无须", "无法", "不用", "不必", "不", "没", "无", "非", "未", "别", "勿")
 _INSEPARABLE_ZH = ("不同", "不断", "不仅", "不少", "不管", "无论", "非常", "不过", "不只", "不止", "无数", "未来",
                    "不久", "非线性", "无限", "无穷", "无监督", "非零", "分别", "区别", "类别", "级别", "识别", "特别",
                    "差别", "告别", "个别")

@@ -21,6 +21,8 @@ HOLDS = {
     "not-only": ("variance + grow", "not only does the variance grow, it also shifts", True),
     "negated-zh": ("梯度 + 爆炸", "梯度不会爆炸", False),
     "negated-zh-verb-phrase": ("梯度 + 爆炸", "这并不会导致梯度爆炸", False),
+    "zh-negation-over-use": ("rope", "没有用 RoPE", False),
+    "zh-cannot": ("绕过", "过滤无法绕过", False),
     "zh-compound-not-negation": ("方差 + 增长", "方差不断增长", True),
     "zh-negation-other-clause": ("方差 + 增长", "如果不缩放，方差会增长", True),
     "mixed-language": ("softmax + 饱和", "logits 太大时 softmax 会饱和", True),
