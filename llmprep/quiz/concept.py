@@ -67,7 +67,7 @@ _FILLER_EN = frozenset(
     "the a an its their this that these those it they be been being is are was were am do does did make makes "
     "made cause causes caused lead leads led to let lets get gets become becomes have has had need needs will "
     "would can could should may might must really necessarily actually ever always much any use uses using need "
-    "needs require requires apply applies".split()
+    "needs require requires apply applies on in at by for from with via into".split()
 )
 _FILLER_ZH = ("导致", "引起", "造成", "需要", "一定", "必然", "会", "能", "要", "需", "使", "让", "再", "也", "就", "都",
               "并", "是", "的", "得", "把", "被", "去", "做", "使用", "采用", "用", "换成")
@@ -83,7 +83,8 @@ _INSEPARABLE_ZH = ("不同", "不断", "不仅", "不少", "不管", "无论", "
 # Dots that end no sentence: e.g., i.e., w.r.t., i.i.d. and a few short abbreviations.
 _ABBREVIATIONS = re.compile(r"\b(?:[a-z]\.){2,}|\b(?:vs|etc|approx|cf|resp|fig|eq|al)\.", re.IGNORECASE)
 _GROUPED_NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?!\d|,\d)")  # 151,643 but not Qwen3,128
-_SYMBOLS = {"≥": " ge ", "≤": " le ", "×": " times ", "→": " to ", "·": " ", "≈": " approx ", "∝": " proportional "}
+_SYMBOLS = {"≥": " ge ", "≤": " le ", "<": " lt ", ">": " gt ", "×": " times ", "→": " to ", "·": " ", "≈": " approx ",
+            "∝": " proportional "}
 _SYMBOLS_RE = re.compile("[" + "".join(_SYMBOLS) + "]|\\\\[!,;:]")
 _GREEK = dict(zip("αβγδεζηθικλμνξπρστυφχψω", "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi "
                   "pi rho sigma tau upsilon phi chi psi omega".split()))

@@ -42,6 +42,8 @@ HOLDS = {
     "no-match-across-chinese": ("q/p", "max(0,p−q)，加起来正好是 p", False),
     "code-call-is-one-clause": ("super + optional", "super().__init__() is optional", True),
     "negation-over-use": ("causal mask", "it doesn't use a causal mask", False),
+    "negation-over-a-preposition": ("depend* + m - n", "the score depends on absolute positions, not on m - n", False),
+    "less-than-is-not-greater-than": ("alpha < 1", "choose alpha > 1", False),
     "negation-without-apostrophe": ("exist", "jax.optimizers doesnt exist", False),
     "colon-list-is-a-claim": ("学习率 + 爆炸", "常见原因：学习率过高、logits 爆炸、fp16 溢出", True),
     "wrapped-lines-join": ("tying + save*", "weight tying saves\nV x d parameters", True),
