@@ -3,13 +3,22 @@ import torch
 from llmprep.grading.api import Case, Mistake
 
 
+def _full_precision_only(ctx, cases, names):
+    """Drop the named large-magnitude cases in bf16/fp16: there the reference itself overflows or
+    keeps no significant digits (measured on the CPU by benchmarks/half_tolerance.py), so they would
+    grade rounding, not the learner. float32/float64 run them."""
+    if ctx.dtype in (torch.float32, torch.float64):
+        return cases
+    return [case for case in cases if case.name not in names]
+
+
 def cases(ctx):
     causal6 = torch.ones(6, 6, dtype=torch.bool, device=ctx.device).tril()
     padding = torch.tensor([[True] * 7, [True] * 4 + [False] * 3], device=ctx.device)[:, None, :]  # (2, 1, 7)
     no_keys = torch.ones(3, 4, dtype=torch.bool, device=ctx.device)
     no_keys[1] = False  # query 1 may attend to nothing
     q1 = ctx.tensor([[[1.0, 0.0], [0.0, 1.0]]])
-    return [
+    out = [
         Case("example", (q1, q1, ctx.tensor([[[1.0, 2.0], [3.0, 4.0]]]), ctx.tensor([[True, False], [True, True]])),
              kind="example"),
         Case("batched, no mask", (ctx.randn(2, 5, 8), ctx.randn(2, 7, 8), ctx.randn(2, 7, 3))),
@@ -25,6 +34,7 @@ def cases(ctx):
         Case("ties", (torch.zeros_like(ctx.randn(4, 3)), ctx.randn(5, 3), ctx.randn(5, 3)),
              kind="edge", note="equal scores give uniform weights"),
     ]
+    return _full_precision_only(ctx, out, {"large scores"})
 
 
 def _scaled(q, k):

@@ -13,13 +13,22 @@ def _params(ctx, shapes, scale=1.0, no_grad=()):
     return params
 
 
+def _full_precision_only(ctx, cases, names):
+    """Drop the named large-magnitude cases in bf16/fp16: there the reference itself overflows or
+    keeps no significant digits (measured on the CPU by benchmarks/half_tolerance.py), so they would
+    grade rounding, not the learner. float32/float64 run them."""
+    if ctx.dtype in (torch.float32, torch.float64):
+        return cases
+    return [case for case in cases if case.name not in names]
+
+
 def cases(ctx):
     a = torch.nn.Parameter(torch.zeros(2, dtype=ctx.dtype, device=ctx.device))
     a.grad = torch.tensor([3.0, 0.0], dtype=ctx.dtype, device=ctx.device)
     b = torch.nn.Parameter(torch.zeros(1, dtype=ctx.dtype, device=ctx.device))
     b.grad = torch.tensor([4.0], dtype=ctx.dtype, device=ctx.device)
     mixed = [(5,), (3, 4), (2, 3, 2), (7,)]
-    return [
+    out = [
         Case("example", ([a, b], 1.0), kind="example"),
         Case("one_param", (_params(ctx, [(6,)]), 0.5)),
         Case("four_params_clipped", (_params(ctx, mixed), 1.0), note="shapes (5,), (3, 4), (2, 3, 2), (7,)"),
@@ -30,6 +39,7 @@ def cases(ctx):
         Case("large_grads", (_params(ctx, [(8, 8), (8,)], scale=1e3), 1.0), kind="edge", note="gradients of size 1e3"),
         Case("zero_grads", (_params(ctx, [(3, 3)], scale=0.0), 1.0), kind="edge", note="all gradients zero: norm 0"),
     ]
+    return _full_precision_only(ctx, out, {"large_grads"})
 
 
 def observe(output, args, kwargs):

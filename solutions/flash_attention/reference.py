@@ -20,8 +20,10 @@ Convention (per query row, for each key block with scores s)
 Forbidden
     torch.nn.functional.scaled_dot_product_attention, softmax in any form (torch.softmax,
     torch.nn.functional.softmax, Tensor.softmax, log_softmax): the point is the online softmax.
-    One case watches every tensor computed from q and fails if any is larger than a
-    (block_size, block_size) tile in both trailing dims, e.g. a full (T, T) score matrix.
+    Memory is part of the answer: the grader measures every tensor your call creates, and per
+    (batch, head) none may hold more elements than one (block_size, block_size) tile or than q,
+    k, v or the output. A full (Tq, Tk) score matrix fails, and so does a (block_size, Tk) row of
+    scores (a query tile scored against all keys at once, without the online softmax).
 
 Example
     Three keys with equal scores and block_size=2: the first block gives m = 0, l = 2, acc = 3;

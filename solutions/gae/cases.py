@@ -3,13 +3,22 @@ import torch
 from llmprep.grading.api import Case, Mistake
 
 
+def _full_precision_only(ctx, cases, names):
+    """Drop the named large-magnitude cases in bf16/fp16: there the reference itself overflows or
+    keeps no significant digits (measured on the CPU by benchmarks/half_tolerance.py), so they would
+    grade rounding, not the learner. float32/float64 run them."""
+    if ctx.dtype in (torch.float32, torch.float64):
+        return cases
+    return [case for case in cases if case.name not in names]
+
+
 def cases(ctx):
     def rv(*shape, scale=1.0):
         # values come from a critic: they require grad, and the outputs must not
         return ctx.randn(*shape) * scale, (ctx.randn(*shape) * scale).requires_grad_()
 
     t = lambda xs: torch.tensor(xs, dtype=ctx.dtype, device=ctx.device)  # noqa: E731
-    return [
+    out = [
         Case("example", (t([1.0, 0.0, 2.0]), t([0.5, 0.5, 0.5])), {"gamma": 1.0, "lam": 1.0}, kind="example"),
         Case("T1", rv(1), note="a single step"),
         Case("T7", rv(7), {"last_value": 0.8}, note="bootstrapped with last_value"),
@@ -25,6 +34,7 @@ def cases(ctx):
                                          torch.zeros(3, 4, dtype=ctx.dtype, device=ctx.device).requires_grad_()),
              {"last_value": 1.0}, kind="edge", note="only the bootstrap value is non-zero"),
     ]
+    return _full_precision_only(ctx, out, {"large_rewards"})
 
 
 def check(output, args, kwargs):

@@ -11,13 +11,22 @@ def _micro(ctx, sizes, p_mask=0.7):
     return losses, masks
 
 
+def _full_precision_only(ctx, cases, names):
+    """Drop the named large-magnitude cases in bf16/fp16: there the reference itself overflows or
+    keeps no significant digits (measured on the CPU by benchmarks/half_tolerance.py), so they would
+    grade rounding, not the learner. float32/float64 run them."""
+    if ctx.dtype in (torch.float32, torch.float64):
+        return cases
+    return [case for case in cases if case.name not in names]
+
+
 def cases(ctx):
     t = lambda xs: torch.tensor(xs, dtype=ctx.dtype, device=ctx.device)  # noqa: E731
     b = lambda xs: torch.tensor(xs, dtype=torch.bool, device=ctx.device)  # noqa: E731
     uneven = _micro(ctx, [(2, 9), (2, 9), (2, 9)])
     uneven[1][1][:] = False
     uneven[1][1][0, :2] = True  # the second micro-batch counts only two tokens
-    return [
+    out = [
         Case("example", ([t([[1.0, 3.0]]), t([[5.0, 7.0]])], [b([[True, True]]), b([[True, False]])]), kind="example"),
         Case("one_micro_batch", _micro(ctx, [(3, 7)]), note="no accumulation: the plain token mean"),
         Case("four_equal", _micro(ctx, [(2, 8)] * 4)),
@@ -31,6 +40,7 @@ def cases(ctx):
         Case("large_losses", ([x * 1e4 for x in _micro(ctx, [(2, 5), (2, 5)])[0]], _micro(ctx, [(2, 5), (2, 5)])[1]),
              kind="edge", note="losses of size 1e4"),
     ]
+    return _full_precision_only(ctx, out, {"large_losses"})
 
 
 def _mean_then_divide(token_losses, masks):

@@ -3,6 +3,23 @@ import torch
 from llmprep.grading.api import Case, Mistake
 
 
+def _trained(case):
+    """Gradients are compared for q, k and v only: the caches are constants (decoding runs without
+    gradients, so a learner may detach them)."""
+    for x in case.args[:3]:
+        x.requires_grad_()
+    return case
+
+
+def observe(output, args, kwargs):
+    """Compare the returned caches by value only: the contract never asks for gradients through them."""
+    out, k_cache, v_cache = output if isinstance(output, (tuple, list)) and len(output) == 3 else (output, None, None)
+    if k_cache is None:
+        return output
+    detach = lambda t: t.detach() if isinstance(t, torch.Tensor) else t  # noqa: E731
+    return out, detach(k_cache), detach(v_cache)
+
+
 def cases(ctx):
     t = lambda *rows: torch.tensor(rows, dtype=ctx.dtype, device=ctx.device)
     step = lambda *shape_new, P: (ctx.randn(*shape_new), ctx.randn(*shape_new), ctx.randn(*shape_new),
@@ -24,7 +41,7 @@ def cases(ctx):
     if ctx.dtype in (torch.float32, torch.float64):
         out.append(Case("large scores", tuple(x * s for x, s in zip(step(1, 2, 3, 8, P=4), (10, 10, 1, 10, 1))), kind="edge",
                         note="scores ~ 1e2: softmax must be stable"))
-    return out
+    return [_trained(case) for case in out]
 
 
 def _attend(q, k, v, allowed):

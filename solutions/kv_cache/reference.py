@@ -16,6 +16,8 @@ Convention
     and new keys up to itself. The mask is aligned to the bottom-right of the (t, P + t) score
     matrix, not the top-left. Scores are scaled by 1/sqrt(d); masked scores are -inf before softmax.
     The new keys/values go after the cached ones (concatenate along the token dimension, -2).
+    Gradients are checked for q, k and v through `out` only: the returned caches are compared by
+    value, so detaching them (as decoding under torch.no_grad() does) is fine.
 
 Forbidden
     torch.nn.functional.scaled_dot_product_attention, torch.nn.MultiheadAttention,

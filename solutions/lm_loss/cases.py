@@ -11,6 +11,15 @@ def _labels(ctx, B, T, V, p_ignore=0.25):
     return labels.masked_fill(drop, IGNORE)
 
 
+def _full_precision_only(ctx, cases, names):
+    """Drop the named large-magnitude cases in bf16/fp16: there the reference itself overflows or
+    keeps no significant digits (measured on the CPU by benchmarks/half_tolerance.py), so they would
+    grade rounding, not the learner. float32/float64 run them."""
+    if ctx.dtype in (torch.float32, torch.float64):
+        return cases
+    return [case for case in cases if case.name not in names]
+
+
 def cases(ctx):
     example = (
         torch.tensor([[[0.0, 0.0], [2.0, 0.0], [5.0, 5.0]]], dtype=ctx.dtype, device=ctx.device),
@@ -24,7 +33,7 @@ def cases(ctx):
     only_last = torch.full((2, 6), IGNORE, device=ctx.device)
     only_last[1, -1] = 4
     big = ctx.randn(2, 7, 13) * 1e4
-    return [
+    out = [
         Case("example", example, kind="example"),
         Case("B1_T2_V3", (ctx.randn(1, 2, 3), _labels(ctx, 1, 2, 3, 0.0)), note="one target"),
         Case("B4_T17_V29", (ctx.randn(4, 17, 29), _labels(ctx, 4, 17, 29))),
@@ -40,6 +49,7 @@ def cases(ctx):
              note="T=1 has no next token"),
         Case("logits_near_1e4", (big, _labels(ctx, 2, 7, 13)), kind="edge", note="logits of size 1e4"),
     ]
+    return _full_precision_only(ctx, out, {"logits_near_1e4"})
 
 
 def _no_shift(logits, labels, ignore_index=-100):

@@ -24,6 +24,26 @@ def init_state(module, ctx):
     module.lora_B.copy_(ctx.randn(*module.lora_B.shape, dtype=module.lora_B.dtype) / module.lora_A.shape[1] ** 0.5)
 
 
+def check(output, args, kwargs):
+    """Only lora_A and lora_B may train. Grader v2 compares every parameter's requires_grad with the
+    reference's; until then, count the parameters the output's autograd graph would update."""
+    node = getattr(output, "grad_fn", None)
+    seen, todo, params = set(), [node], []
+    while todo:
+        node = todo.pop()
+        if node is None or node in seen:
+            continue
+        seen.add(node)
+        variable = getattr(node, "variable", None)
+        if isinstance(variable, torch.nn.Parameter):
+            params.append(tuple(variable.shape))
+        todo += [n for n, _ in node.next_functions]
+    if len(params) > 2:
+        return (f"{len(params)} parameters would train (shapes {sorted(params)}); only lora_A and lora_B may: "
+                "the pretrained weight and bias stay frozen (requires_grad=False)")
+    return None
+
+
 def mistakes(ref):
     class AlphaNotDivided(ref.LoRALinear):
         def forward(self, x):
@@ -37,7 +57,15 @@ def mistakes(ref):
         def forward(self, x):
             return x @ self.weight.T + (self.alpha / self.rank) * (x @ self.lora_A.T @ self.lora_B.T)
 
+    class BaseTrainable(ref.LoRALinear):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.weight.requires_grad_(True)  # forward is right; the pretrained layer would train too
+            self.bias.requires_grad_(True)
+
     return [
+        Mistake("base_trainable", "the pretrained weight and bias are trainable (requires_grad=True): only lora_A "
+                                  "and lora_B may train", BaseTrainable),
         Mistake("alpha_not_divided", "scaled the update by alpha instead of alpha / rank", AlphaNotDivided),
         Mistake("no_scaling", "left out the alpha / rank scale", NoScaling),
         Mistake("dropped_bias", "dropped the frozen bias of the pretrained layer", DroppedBias),

@@ -15,8 +15,9 @@ Arguments:
 
 Rule (the one GradScaler.update applies):
     found_inf:  new_scale = scale * backoff_factor, new_tracker = 0  (the optimizer step is skipped)
-    otherwise:  new_tracker = growth_tracker + 1; when it reaches growth_interval,
+    otherwise:  new_tracker = growth_tracker + 1; when it equals growth_interval,
                 new_scale = scale * growth_factor and new_tracker = 0; else the scale is unchanged
+                (compared with ==, as GradScaler does: a tracker already past the interval counts on)
 
 Example:
     >>> g = [torch.tensor([1024.0, 2048.0])]

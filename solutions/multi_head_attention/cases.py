@@ -5,12 +5,29 @@ import torch
 from llmprep.grading.api import Case, Mistake
 
 
+def _full_precision_only(ctx, cases, names):
+    """Drop the named large-magnitude cases in bf16/fp16: there the reference itself overflows or
+    keeps no significant digits (measured on the CPU by benchmarks/half_tolerance.py), so they would
+    grade rounding, not the learner. float32/float64 run them."""
+    if ctx.dtype in (torch.float32, torch.float64):
+        return cases
+    return [case for case in cases if case.name not in names]
+
+
+# "large inputs": |x| ~ 30 makes scores ~1e3, so any valid order of operations moves each score by
+# eps * 1e3, and the projections' gradients are sums of |x| * |d score| terms of size ~1e3 that cancel
+# to small entries, whose absolute error then far exceeds atol. Measured (20 seeds; F.scaled_dot_product_attention
+# and a q-scaled-first softmax as the learner) the comparison needs x305 / x367 in float32 and x1.2 in
+# float64: Case.tol_scale is 2x that, rounded up. The case is there for stability (NaN/inf), not digits.
+LARGE_TOL_SCALE = {torch.float32: 1000.0, torch.float64: 5.0}
+
+
 def cases(ctx):
     causal = torch.ones(5, 5, dtype=torch.bool, device=ctx.device).tril()
     lengths = torch.tensor([6, 3], device=ctx.device)
     padding = (torch.arange(6, device=ctx.device) < lengths[:, None])[:, None, None, :]  # (B, 1, 1, Tk)
     x = ctx.randn(1, 3, 8)
-    return [
+    out = [
         Case("example", (x, x, x), init=(8, 2), kind="example"),
         Case("self-attention", (lambda y: (y, y, y))(ctx.randn(2, 5, 12)), init=(12, 3)),
         Case("one head", (ctx.randn(2, 4, 6), ctx.randn(2, 4, 6), ctx.randn(2, 4, 6)), init=(6, 1)),
@@ -20,8 +37,9 @@ def cases(ctx):
         Case("cross-attention with padding", (ctx.randn(2, 4, 12), ctx.randn(2, 6, 12), ctx.randn(2, 6, 12)),
              {"mask": padding}, init=(12, 2), note="mask (2, 1, 1, 6): the second sequence has 3 real keys"),
         Case("large inputs", (lambda y: (y, y, y))(30 * ctx.randn(2, 7, 10)), init=(10, 5), kind="edge",
-             note="large scores: the softmax must stay stable"),
+             note="large scores: the softmax must stay stable", tol_scale=LARGE_TOL_SCALE.get(ctx.dtype, 1.0)),
     ]
+    return _full_precision_only(ctx, out, {"large inputs"})
 
 
 def mistakes(ref):

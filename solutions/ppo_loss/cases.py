@@ -4,7 +4,9 @@ from llmprep.grading.api import Case, Mistake
 
 # Per-dtype (rtol, atol) for the gradients of the inputs each case marks requires_grad, in place of
 # the engine's default (10x the forward tolerance), which would be looser here.
-GRAD_TOLERANCE = {"float64": (1e-9, 1e-9), "float32": (1e-4, 1e-5), "float16": (2e-2, 2e-2), "bfloat16": (2e-1, 2e-1)}
+# half types: 2x the worst gradient error of the reference in half vs float64 on the CPU over 20 seeds
+# (benchmarks/half_tolerance.py: bf16 2.6e-2, fp16 1.4e-2), rounded up
+GRAD_TOLERANCE = {"float64": (1e-9, 1e-9), "float32": (1e-4, 1e-5), "float16": (5e-2, 5e-2), "bfloat16": (1e-1, 1e-1)}
 
 
 def _inputs(ctx, *shape, spread=0.3):
@@ -12,6 +14,15 @@ def _inputs(ctx, *shape, spread=0.3):
     # ratios spread around 1 so that some fall inside and some outside [1 - eps, 1 + eps]
     new = (old + ctx.randn(*shape) * spread).requires_grad_()
     return new, old, ctx.randn(*shape)
+
+
+def _full_precision_only(ctx, cases, names):
+    """Drop the named large-magnitude cases in bf16/fp16: there the reference itself overflows or
+    keeps no significant digits (measured on the CPU by benchmarks/half_tolerance.py), so they would
+    grade rounding, not the learner. float32/float64 run them."""
+    if ctx.dtype in (torch.float32, torch.float64):
+        return cases
+    return [case for case in cases if case.name not in names]
 
 
 def cases(ctx):
@@ -24,7 +35,7 @@ def cases(ctx):
     one_true = torch.zeros(2, 6, dtype=torch.bool, device=ctx.device)
     one_true[1, 3] = True
     inside = _inputs(ctx, 4, 5, spread=0.01)
-    return [
+    out = [
         Case("example", example, kind="example"),
         Case("N1", _inputs(ctx, 1), note="one token"),
         Case("N37", _inputs(ctx, 37)),
@@ -39,6 +50,7 @@ def cases(ctx):
         Case("large_advantages", (*_inputs(ctx, 2, 6)[:2], ctx.randn(2, 6) * 1e4), kind="edge",
              note="advantages of size 1e4"),
     ]
+    return _full_precision_only(ctx, out, {"large_advantages"})
 
 
 def _surrogates(log_probs, old_log_probs, advantages, clip_eps):

@@ -58,7 +58,23 @@ def mistakes(ref):
         D = x.shape[-1]
         return _rotate_half(x, _angles(x, None, base, torch.arange(0, D, 2)))
 
+    def angles_in_low_precision(x, positions=None, base=10000.0):
+        # angles, cos and sin in x's half dtype; float32/64 inputs stand in with bf16 arithmetic (the
+        # grader runs half cases on the CPU only from v2 on), so the mistake is caught on every machine
+        T, D = x.shape[-2], x.shape[-1]
+        low = x.dtype if x.dtype in (torch.float16, torch.bfloat16) else torch.bfloat16
+        if positions is None:
+            positions = torch.arange(T, device=x.device)
+        inv_freq = base ** (-torch.arange(0, D, 2, device=x.device, dtype=low) / D)
+        angles = positions.to(low)[:, None] * inv_freq[None, :]
+        emb = torch.cat((angles, angles), dim=-1)
+        x1, x2 = x[..., : D // 2], x[..., D // 2 :]
+        return x * emb.cos().to(x.dtype) + torch.cat((-x2, x1), dim=-1) * emb.sin().to(x.dtype)
+
     return [
+        Mistake("angles_in_low_precision", "angles, cos and sin computed in bf16/fp16: positions x inv_freq loses "
+                                           "whole radians at large positions (compute them in float32)",
+                angles_in_low_precision),
         Mistake("interleaved_pairs", "rotated neighbouring pairs (2i, 2i+1), GPT-J style, instead of (j, j + D/2)", interleaved),
         Mistake("inv_freq_exponent", "inv_freq = base^(-i/D) for i < D/2: the factor 2 in the exponent is missing", exponent_without_two),
         Mistake("rotated_backwards", "rotate_half sign flipped: cat(x2, -x1) rotates by -angle", rotated_backwards),

@@ -4,7 +4,9 @@ from llmprep.grading.api import Case, Mistake
 
 # Per-dtype (rtol, atol) for the gradients of the inputs each case marks requires_grad, in place of
 # the engine's default (10x the forward tolerance), which would be looser here.
-GRAD_TOLERANCE = {"float64": (1e-9, 1e-9), "float32": (1e-4, 1e-5), "float16": (2e-2, 2e-2), "bfloat16": (2e-1, 2e-1)}
+# half types: 2x the worst gradient error of the reference in half vs float64 on the CPU over 20 seeds
+# (benchmarks/half_tolerance.py: fp16 6.3e-4), rounded up
+GRAD_TOLERANCE = {"float64": (1e-9, 1e-9), "float32": (1e-4, 1e-5), "float16": (2e-3, 2e-3), "bfloat16": (2e-1, 2e-1)}
 
 
 def _batch(ctx, B, T, masked=False):

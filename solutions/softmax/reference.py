@@ -6,7 +6,9 @@ Conventions:
     - stable for large magnitudes: inputs near 1e4 (or -1e4) must not give inf or NaN. Softmax
       does not change when a constant is subtracted along `dim`, so subtract the maximum first.
     - an entry equal to -inf gets probability exactly 0 (rows that are entirely -inf are not tested).
-    - the output has the input's shape and dtype.
+    - the output has the input's shape and dtype. bfloat16/float16 inputs must come out as
+      accurate as torch.softmax gives them: subtracting the max is exact there, whereas a
+      logsumexp rounded to bf16 is off by whole units near 1e3 (compute it in float32).
 
 Forbidden: torch.softmax, torch.nn.functional.softmax, Tensor.softmax, the log_softmax versions,
 torch.special.softmax and torch.nn.Softmax. torch.exp, max/amax and sum are yours to use.

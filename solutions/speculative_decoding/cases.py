@@ -53,11 +53,12 @@ def cases(ctx):
     ]
 
 
-def _pieces(draft_tokens, draft_probs, target_probs, uniforms, invert=False):
+def _pieces(draft_tokens, draft_probs, target_probs, uniforms, invert=False, or_equal=False):
     K = draft_tokens.shape[0]
     p_x = target_probs[:K].gather(1, draft_tokens[:, None]).squeeze(1)
     q_x = draft_probs.gather(1, draft_tokens[:, None]).squeeze(1)
-    return K, (uniforms < (q_x / p_x if invert else p_x / q_x))
+    ratio = q_x / p_x if invert else p_x / q_x
+    return K, (uniforms <= ratio if or_equal else uniforms < ratio)
 
 
 def _first(accepted):
@@ -84,6 +85,11 @@ def _ratio_inverted(draft_tokens, draft_probs, target_probs, uniforms):
     return _finish(_first(acc), K, draft_probs, target_probs)
 
 
+def _accepts_on_equality(draft_tokens, draft_probs, target_probs, uniforms):
+    K, acc = _pieces(draft_tokens, draft_probs, target_probs, uniforms, or_equal=True)
+    return _finish(_first(acc), K, draft_probs, target_probs)
+
+
 def _no_stop(draft_tokens, draft_probs, target_probs, uniforms):
     K, acc = _pieces(draft_tokens, draft_probs, target_probs, uniforms)
     n_total = int(acc.sum())
@@ -106,6 +112,8 @@ def mistakes(ref):
         Mistake("resample_from_target", "after a rejection, sampled from p_j instead of the residual max(p_j - q_j, 0)",
                 _resample_from_target),
         Mistake("ratio_inverted", "acceptance ratio inverted: q/p instead of p/q", _ratio_inverted),
+        Mistake("accepts_on_equality", "accepted when u <= p/q: u = 0 then accepts a token the target gives "
+                                       "probability 0 (the rule is u < p/q)", _accepts_on_equality),
         Mistake("no_stop", "counted every accepted draw, also after the first rejection", _no_stop),
         Mistake("residual_not_clamped", "residual p - q not clamped at 0 before normalising", _residual_not_clamped),
         Mistake("bonus_from_last_draft", "all accepted: sampled from p_K (the last draft position) instead of p_{K+1}",

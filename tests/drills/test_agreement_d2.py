@@ -258,7 +258,8 @@ def test_sft_labels_feed_lm_loss(gen):
     torch.testing.assert_close(loss, want)
 
 
-@pytest.mark.parametrize("tracker,bad", [(0, False), (1998, False), (1999, False), (1999, True), (5, True)])
+@pytest.mark.parametrize("tracker,bad", [(0, False), (1998, False), (1999, False), (2000, False), (1999, True),
+                                         (5, True)])
 def test_loss_scaling_matches_torch_amp(gen, tracker, bad):
     grads = [torch.randn(3, 4, generator=gen) * 512, torch.randn(5, generator=gen) * 512]
     if bad:
