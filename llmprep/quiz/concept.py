@@ -104,7 +104,8 @@ def normalize(text: str) -> str:
 
 
 def _canon(token: str) -> str:
-    """British -ise spellings read as -ize, on both sides of a comparison."""
+    """A possessive 's is dropped (SwiGLU's reads as swiglu) and British -ise reads as -ize, on both sides."""
+    token = token[:-2] if token.endswith("'s") else token
     return re.sub(r"is(e|es|ed|ing|ation|ations)$", r"iz\1", token) if len(token) > 5 else token
 
 

@@ -11,6 +11,7 @@ HOLDS = {
     "inflection": ("variance | 方差 + grow | 增长", "the variance grows", True),
     "prefix": ("saturat*", "softmax saturation kills the gradient", True),
     "british": ("normalize", "we normalise it", True),
+    "possessive": ("swiglu + three", "SwiGLU's three matrices", True),
     "code-parts": ("no_sync", "wrap it in model.no_sync() for accumulation", True),
     "code-attribute": ("hidden size", "read config.hidden_size from the config", True),
     "code-call": ("max(0, x)", "relu is max(0, x) elementwise", True),
