@@ -57,7 +57,7 @@ def grade_ratio(runs: int) -> None:
 
 def selfcheck() -> None:
     sys.path.insert(0, str(REPO))
-    from llmprep.drills.check import check_all
+    from llmprep.grading.selfcheck import check_all
 
     report = check_all()
     print(f"drills self-check: {report.drills} drills, {report.cases} cases, {report.mistakes} mistakes named, "

@@ -1,31 +1,18 @@
-"""The drills part of `llmprep dev check`: metadata, stubs and signatures statically, then a
-self-check in worker processes (spread over the cores): every reference passes its own grader,
-every fresh stub fails as "not implemented", every known mistake is rejected and named."""
+"""The static half of the drills part of `llmprep dev check` (no torch, no grading): metadata,
+signatures, stubs and forbidden names of every drill, and whether the references' checksum manifest
+is current. The running half (references, stubs and mistakes run for real) is grading/selfcheck.py."""
 
 from __future__ import annotations
 
 import ast
-import os
-import time
-from dataclasses import dataclass
+from pathlib import Path
 
 from llmprep import paths
-from llmprep.bank.loader import Problem
-from llmprep.drills.registry import Drill, check_drills
+from llmprep.drills import manifest, static
+from llmprep.drills.registry import Drill
 from llmprep.drills.stub import make_stub
 from llmprep.errors import LlmprepError
-from llmprep.grading import static
-
-SELFCHECK_TIMEOUT = 120.0
-
-
-@dataclass
-class DrillReport:
-    drills: int
-    problems: list[Problem]
-    seconds: float
-    cases: int = 0
-    mistakes: int = 0
+from llmprep.yamlnode import Problem
 
 
 def _params(node: ast.AST) -> list[str]:
@@ -106,52 +93,12 @@ def static_problems(drill: Drill) -> list[Problem]:
     return problems
 
 
-def selfcheck(drills: list[Drill], workers: int | None = None, seed: int = 0) -> tuple[list[Problem], int, int]:
-    """Run the self-check of `drills` in up to `workers` parallel worker processes."""
-    from llmprep.grading.runner import Worker
-
-    if not drills:
-        return [], 0, 0
-    workers = max(1, min(workers or os.cpu_count() or 1, len(drills), 8))
-    groups = [drills[i::workers] for i in range(workers)]
-    running = []
-    for group in groups:
-        worker = Worker("cpu")
-        worker.send({"mode": "selfcheck", "drills": [d.job() for d in group], "seed": seed,
-                     "timeout": SELFCHECK_TIMEOUT, "protected": str(paths.solutions_dir())})
-        running.append((worker, group))
-    problems, cases, mistakes = [], 0, 0
-    for worker, group in running:
-        seen = set()
-        try:
-            for message in worker.messages(total_timeout=SELFCHECK_TIMEOUT * len(group)):
-                if message["t"] == "drill":
-                    seen.add(message["id"])
-                    cases += message["cases"]
-                    mistakes += len(message["mistakes"])
-                    for text in message["problems"]:
-                        problems.append(Problem(f"solutions/{message['id']}/cases.py", 1, text.strip(),
-                                                "see solutions/README.md", message["id"]))
-                elif message["t"] == "stopped":
-                    missing = [d.id for d in group if d.id not in seen]
-                    tail = worker.err.text().strip().splitlines()[-1:] or [""]
-                    problems.append(Problem(f"solutions/{missing[0] if missing else group[0].id}/cases.py", 1,
-                                            f"self-check stopped: {message['cause']} {tail[0]}",
-                                            "run `llmprep grade` on the reference to see why", missing[0] if missing else None))
-        finally:
-            worker.close()
-    return problems, cases, mistakes
-
-
-def check_all(workers: int | None = None) -> DrillReport:
-    started = time.monotonic()
-    drills, problems = check_drills()
-    good = []
-    for drill in drills.values():
-        found = static_problems(drill)
-        problems += found
-        if not found:
-            good.append(drill)
-    found, cases, mistakes = selfcheck(good, workers)
-    problems += found
-    return DrillReport(len(drills), problems, time.monotonic() - started, cases, mistakes)
+def manifest_problems(root: Path | None = None) -> list[Problem]:
+    """The checksum manifest lists exactly the current references and cases."""
+    root = root or paths.solutions_dir()
+    path = root / manifest.MANIFEST
+    current = manifest.build(root)
+    if not path.is_file() or path.read_text(encoding="utf-8") != current:
+        return [Problem(f"{root.name}/{manifest.MANIFEST}", 1, "the checksum manifest is not current (a reference or "
+                        "cases.py changed since it was written)", "run `llmprep dev manifest`")]
+    return []

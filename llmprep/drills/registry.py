@@ -15,13 +15,14 @@ import yaml
 
 from llmprep import paths
 from llmprep.bank import schema as s
-from llmprep.bank.loader import BankError, Invalid, NodeReader, Problem, compose, read_source, read_topics
+from llmprep.bank.loader import BankError, read_source, read_topics
 from llmprep.drills import DRILL_FILE
 from llmprep.errors import UsageError
+from llmprep.yamlnode import Invalid, NodeReader, Problem, compose
 
 FORMAT_VERSION = 1
-KINDS = ("function", "module")
-DTYPES = ("float32", "float64", "bfloat16", "float16")
+DRILL_KINDS = ("function", "module")
+DRILL_DTYPES = ("float32", "float64", "bfloat16", "float16")
 REQUIRED = ("version", "id", "title", "topic", "difficulty", "entry", "kind", "signature", "dtypes",
             "cuda_dtypes", "tolerance", "grad", "forbidden", "hints", "source")
 OPTIONAL = ("timeout_s",)
@@ -91,7 +92,7 @@ def _list(r: NodeReader, node: yaml.Node, what: str) -> list[yaml.Node]:
 def _tolerance(r: NodeReader, node: yaml.Node) -> dict[str, tuple[float, float]]:
     out = {}
     for name, (key, value) in r.mapping(node, "tolerance").items():
-        r.choice(key, "tolerance dtype", DTYPES)
+        r.choice(key, "tolerance dtype", DRILL_DTYPES)
         fields = r.mapping(value, f"tolerance.{name}")
         r.keys(value, fields, f"tolerance.{name}", required=("rtol", "atol"), optional=())
         rtol, atol = (r.number(fields[k][1], f"tolerance.{name}.{k}") for k in ("rtol", "atol"))
@@ -121,8 +122,8 @@ def read_drill(path: Path, topics: set[str]) -> Drill:
     if drill_id != path.parent.name:
         raise r.invalid(get("id"), f"id {drill_id!r} differs from its folder {path.parent.name!r}",
                         f"write `id: {path.parent.name}` or rename the folder")
-    dtypes = tuple(r.choice(n, "dtype", DTYPES) for n in _list(r, get("dtypes"), "dtypes"))
-    cuda_dtypes = tuple(r.choice(n, "dtype", DTYPES) for n in _list(r, get("cuda_dtypes"), "cuda_dtypes"))
+    dtypes = tuple(r.choice(n, "dtype", DRILL_DTYPES) for n in _list(r, get("dtypes"), "dtypes"))
+    cuda_dtypes = tuple(r.choice(n, "dtype", DRILL_DTYPES) for n in _list(r, get("cuda_dtypes"), "cuda_dtypes"))
     tolerance = _tolerance(r, get("tolerance"))
     for name in dtypes + cuda_dtypes:
         if name not in tolerance:
@@ -141,7 +142,7 @@ def read_drill(path: Path, topics: set[str]) -> Drill:
     drill = Drill(
         id=drill_id, dir=path.parent, title=r.text(get("title"), "title"),
         topic=r.choice(get("topic"), "topic", topics), difficulty=r.choice(get("difficulty"), "difficulty", s.DIFFICULTIES),
-        entry=entry, kind=r.choice(get("kind"), "kind", KINDS), signature=signature,
+        entry=entry, kind=r.choice(get("kind"), "kind", DRILL_KINDS), signature=signature,
         dtypes=dtypes, cuda_dtypes=cuda_dtypes, tolerance=tolerance, grad=_bool(r, get("grad"), "grad"),
         forbidden=tuple(r.string(n, "a forbidden name") for n in _list(r, get("forbidden"), "forbidden")),
         hints=r.texts(get("hints"), "hints"), source=read_source(r, get("source")), timeout_s=timeout,

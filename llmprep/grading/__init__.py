@@ -1,8 +1,9 @@
 """Grading a learner's drill file against the hidden reference.
 
-Import-light: nothing here imports torch; the child process does. Entry points for the CLI and
-the quiz: `grade_file` (a result object), `record_result` (into the progress store) and
-`render_result` (rich renderables).
+Import-light: nothing here imports torch; `grade_file` does, on the trusted side, while the learner's
+file runs in its own sandboxed process (runner.py, child/). Entry points for the CLI and the quiz:
+`grade_file` (a result object), `record_result` (into the progress store) and `render_result`
+(rich renderables).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def record_result(result: "GradeResult", store: "Store | None" = None) -> None:
     own = store is None
     store = store or open_store()
     try:
-        store.record_attempt(result.drill, result.status, file=result.file, device=result.device, seed=result.seed,
+        store.record_attempt(result.drill, result.record_status, file=result.file, device=result.device, seed=result.seed,
                              duration_s=result.duration_s, result_json=result.to_json())
     finally:
         if own:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 # Importing these would give the learner the hidden references (or the grader that holds them).
 REFERENCE_PACKAGES = ("solutions", "llmprep", "_llmprep")
-PRIVATE = ("torch._C.", "torch.ops.")
+PRIVATE = ("torch._C.", "torch.ops.", "torch.overrides.", "torch.utils._python_dispatch.")
 
 
 @dataclass(frozen=True)
