@@ -25,9 +25,12 @@ def grade_file(path: Path, drill_id: str | None = None, *, device: str = "auto",
 
 
 def record_result(result: "GradeResult", store: "Store | None" = None) -> None:
-    """Record one attempt in the progress store (opened and closed here unless given)."""
+    """Record one attempt in the progress store (opened and closed here unless given); a replayed seed
+    that passes is not recorded (only the standard grade, on several seeds, records a pass)."""
     from llmprep.store import open_store
 
+    if result.record_status is None:
+        return
     own = store is None
     store = store or open_store()
     try:

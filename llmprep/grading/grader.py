@@ -96,7 +96,8 @@ def _run(result: GradeResult, drill: Drill, path: Path, learner: LearnerProcess,
          total_timeout: float, case_timeout: float) -> None:
     import torch
 
-    from llmprep.grading.child.wire import Load, Loaded, decode_reply, encode_request
+    from llmprep.grading.child.control import Load
+    from llmprep.grading.child.wire import Loaded, decode_reply, encode_request
     from llmprep.grading.child.frames import InvalidMessage
     from llmprep.grading.diagnose import diagnose
     from llmprep.grading.evaluate import explain, forbidden_message, judge

@@ -18,14 +18,14 @@ WORDS = {
            "stderr": "stderr", "same": "more case(s) failed the same way", "more": "more case(s) failed (--verbose shows them)",
            "larger": "a larger view, from case", "hint": "stuck? `llmprep hint {id}`",
            "next": "passed. Compare with the reference: `llmprep solution {id}`",
-           "sandbox": "no sandbox", "replayed": "replayed seed {seed}: recorded as a replay, not a pass; "
+           "sandbox": "no sandbox", "replayed": "replayed seed {seed}: a replay is never recorded as a pass; "
            "`llmprep grade {file}` runs the standard grade"},
     "zh": {"pass": "通过", "fail": "未通过", "error": "出错", "cases": "个用例通过", "seed": "基础种子",
            "replay": "复现这组输入", "diagnosis": "可能的错误", "stdout": "你的输出（stdout）",
            "stderr": "stderr", "same": "个用例以同样方式失败", "more": "个用例未通过（--verbose 显示全部）",
            "larger": "更大的视图，来自用例", "hint": "卡住了？`llmprep hint {id}`",
            "next": "已通过。对照参考实现：`llmprep solution {id}`",
-           "sandbox": "未启用沙箱", "replayed": "复现种子 {seed}：记为复现而非通过；`llmprep grade {file}` 运行标准评测"},
+           "sandbox": "未启用沙箱", "replayed": "复现种子 {seed}：复现不会记为通过；`llmprep grade {file}` 运行标准评测"},
 }
 
 

@@ -61,9 +61,10 @@ class GradeResult:
         return self.status == "pass"
 
     @property
-    def record_status(self) -> str:
-        """What the progress store keeps: a replayed seed is a replay, whatever its verdict."""
-        return "replay" if self.replay else self.status
+    def record_status(self) -> str | None:
+        """What the progress store keeps: a replayed seed never counts as a pass (None: not recorded;
+        the store has no `replay` status yet), a failing replay is an attempt like any other."""
+        return None if self.replay and self.status == "pass" else self.status
 
     def to_dict(self) -> dict:
         return {"version": RESULT_VERSION, **asdict(self)}

@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from conftest import DRILL_IDS, DRILLS, _PROBLEMS
+from tests.grading.conftest import DRILL_IDS, DRILLS, _PROBLEMS
 from llmprep.drills.check import static_problems
 from llmprep.drills.stub import make_stub
 from tests.helpers import run_cli
@@ -23,6 +23,13 @@ def test_static(drill_id):
     assert not problems, "\n".join(map(str, problems))
 
 
+def test_the_checksum_manifest_is_current():
+    from llmprep.drills.check import manifest_problems
+
+    assert not manifest_problems(), "run `llmprep dev manifest`"
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("drill_id", DRILL_IDS)
 def test_reference_stub_and_mistakes(drill_id, selfcheck_results):
     assert not selfcheck_results.get(drill_id), "\n".join(selfcheck_results[drill_id])
@@ -40,6 +47,7 @@ def stub_runs(tmp_path_factory):
         return dict(zip(DRILL_IDS, runs))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("drill_id", DRILL_IDS)
 def test_fresh_stub_fails_not_implemented_through_the_cli(drill_id, stub_runs):
     done = stub_runs[drill_id]

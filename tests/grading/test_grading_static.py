@@ -4,7 +4,7 @@ import ast
 
 import pytest
 
-from llmprep.grading import static
+from llmprep.drills import static
 
 FORBIDDEN = ["torch.softmax", "torch.nn.functional.softmax", "torch.Tensor.softmax", "torch.nn.MultiheadAttention"]
 

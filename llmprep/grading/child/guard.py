@@ -15,7 +15,7 @@ import builtins
 import os
 import sys
 import types
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from importlib import import_module
 
 import torch
@@ -132,6 +132,19 @@ def _stub_code(fn: types.FunctionType, dotted: str) -> types.CodeType:
     return namespace["outer"]().__code__
 
 
+def _replace_code(fn: types.FunctionType, dotted: str) -> None:
+    """`fn` raises Forbidden from now on; what it wrapped (closure cells, __wrapped__) is let go."""
+    try:
+        fn.__code__ = _stub_code(fn, dotted)
+    except ValueError:
+        return  # free variables that do not line up: the modes and the static scan remain
+    for cell in fn.__closure__ or ():
+        cell.cell_contents = None
+    for attr in ("__wrapped__", "__wrapped_original__"):
+        if attr in vars(fn):
+            delattr(fn, attr)
+
+
 def _stub_init(dotted: str):
     def __init__(self, *args, **kwargs):
         raise Forbidden(dotted)
@@ -167,10 +180,7 @@ class Guard:
                 if isinstance(obj, type):
                     obj.__init__ = _stub_init(dotted)
                 elif isinstance(obj, types.FunctionType):
-                    try:
-                        obj.__code__ = _stub_code(obj, dotted)
-                    except ValueError:
-                        pass  # free variables that do not line up: the modes and the static scan remain
+                    _replace_code(obj, dotted)
         sys.addaudithook(self._audit)
 
     def _audit(self, event: str, args: tuple) -> None:
@@ -191,7 +201,7 @@ class Guard:
         if any(path == p or path.startswith(p + os.sep) for p in self.protected):
             self.enabled = False  # the hook runs again for our own bookkeeping
             try:
-                raise Forbidden("reading the reference files")
+                raise Forbidden("reading the grader's files (the references, the bank or the progress store)")
             finally:
                 self.enabled = True
 
@@ -205,11 +215,22 @@ class Guard:
 
     @contextmanager
     def on(self):
-        with self._modes[0], self._modes[1]:
-            self.enabled = True
+        modes = ExitStack()
+        modes.enter_context(self._modes[0])
+        modes.enter_context(self._modes[1])
+        self.enabled = True
+        clean = False
+        try:
+            yield
+            clean = True
+        finally:
+            self.enabled = False
+            intact = self.intact()
             try:
-                yield
-                if not self.intact():
-                    raise Forbidden("popping the grader's guard off torch's mode stacks")
-            finally:
-                self.enabled = False
+                modes.close()
+            except RuntimeError:  # a mode the learner popped cannot be popped again
+                intact = False
+            if not intact:
+                tampered = Forbidden("popping the grader's guard off torch's mode stacks")  # recorded either way
+                if clean:
+                    raise tampered

@@ -14,9 +14,7 @@ import warnings
 from pathlib import Path
 
 from . import frames, sandbox
-from .wire import Load, Setup
-
-CHANNEL_ENV = "LLMPREP_CHANNEL_FD"
+from .control import CHANNEL_ENV, Load, Setup
 
 
 def _entry_type(entry, kind: str) -> str:

@@ -42,6 +42,8 @@ def abi_version() -> int:
 
 def landlock(read: list[str], write: list[str]) -> str:
     """Restrict this process (and its future children) to `read` and `write`; '' or why it could not."""
+    if not read and not write:
+        return "turned off (LLMPREP_SANDBOX=off): the file-system sandbox is off"
     abi = abi_version()
     if abi <= 0:
         return "this kernel has no Landlock: the file-system sandbox is off"
