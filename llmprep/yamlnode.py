@@ -65,7 +65,7 @@ class NodeReader:
 
     def string(self, node: yaml.Node, what: str) -> str:
         if not (isinstance(node, yaml.ScalarNode) and node.tag == STR) or not node.value.strip():
-            raise self.invalid(node, f"{what} must be a non-empty string", f"quote it: {what}: \"...\"")
+            raise self.invalid(node, f"{what} must be a non-empty string", f'quote it: {what}: "..."')
         return node.value
 
     def number(self, node: yaml.Node, what: str) -> float:
@@ -102,7 +102,9 @@ class NodeReader:
     def texts(self, node: yaml.Node, what: str) -> tuple[s.Text, ...]:
         return tuple(self.text(n, what) for n in self.sequence(node, what))
 
-    def keys(self, node: yaml.Node, fields: dict, what: str, *, required, optional, elsewhere: dict | None = None) -> None:
+    def keys(
+        self, node: yaml.Node, fields: dict, what: str, *, required, optional, elsewhere: dict | None = None
+    ) -> None:
         known = set(required) | set(optional)
         for name, (key, _) in fields.items():
             if name in known:
@@ -126,5 +128,11 @@ def compose(path: Path, rel: str) -> yaml.Node:
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else 1
-        raise Invalid(Problem(rel, line, f"malformed YAML: {err.problem or err.context}",
-                               "fix the YAML syntax on that line (indentation, quotes, a missing ':')")) from None
+        raise Invalid(
+            Problem(
+                rel,
+                line,
+                f"malformed YAML: {err.problem or err.context}",
+                "fix the YAML syntax on that line (indentation, quotes, a missing ':')",
+            )
+        ) from None

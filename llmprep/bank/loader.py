@@ -6,6 +6,7 @@ raises on the first problem; `check_bank` returns them all for `llmprep dev chec
 
 from __future__ import annotations
 
+import difflib
 import re
 from pathlib import Path
 

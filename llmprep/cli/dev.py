@@ -7,7 +7,9 @@ app = typer.Typer(help="Checks for question and drill authors.", no_args_is_help
 
 @app.command("check")
 def check(
-    drills: bool = typer.Option(True, "--drills/--no-drills", help="Also self-check every drill on 5 seeds (needs torch, ~30 s)."),
+    drills: bool = typer.Option(
+        True, "--drills/--no-drills", help="Also self-check every drill on 5 seeds (needs torch, ~30 s)."
+    ),
 ) -> None:
     """Validate every question file and drill; print each problem on one line with file:line and the fix."""
     from llmprep import paths
@@ -32,8 +34,10 @@ def _check_drills() -> bool:
     report = check_all()
     for problem in report.problems:
         typer.echo(str(problem), err=True)
-    typer.echo(f"drills: {report.drills} drills, {report.cases} cases, {report.mistakes} mistakes named, "
-               f"{len(report.problems)} problem(s) in {report.seconds:.1f} s")
+    typer.echo(
+        f"drills: {report.drills} drills, {report.cases} cases, {report.mistakes} mistakes named, "
+        f"{len(report.problems)} problem(s) in {report.seconds:.1f} s"
+    )
     return bool(report.problems)
 
 

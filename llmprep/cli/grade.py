@@ -10,11 +10,19 @@ from llmprep.cli.options import Lang, resolve_lang, state
 
 def command(
     file: Annotated[Path, typer.Argument(help="Your drill file, e.g. attention.py.")],
-    drill: Annotated[Optional[str], typer.Option("--drill", help="The drill id (default: the `# llmprep: ID` header, else the file name).")] = None,
+    drill: Annotated[
+        Optional[str],
+        typer.Option("--drill", help="The drill id (default: the `# llmprep: ID` header, else the file name)."),
+    ] = None,
     device: Annotated[str, typer.Option("--device", help="auto (CUDA when present), cpu or cuda.")] = "auto",
-    seed: Annotated[Optional[int], typer.Option("--seed", help="Replay one printed base seed (recorded as a replay, never as a pass).")] = None,
+    seed: Annotated[
+        Optional[int],
+        typer.Option("--seed", help="Replay one printed base seed (recorded as a replay, never as a pass)."),
+    ] = None,
     json_: Annotated[bool, typer.Option("--json", help="Print the versioned result as JSON.")] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", help="Every case in detail, and tracebacks for errors.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", help="Every case in detail, and tracebacks for errors.")
+    ] = False,
     lang: Lang = None,
 ) -> None:
     """Grade your drill file against the hidden reference (exit 0: every case passed)."""

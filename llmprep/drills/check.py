@@ -35,7 +35,7 @@ def _signature_params(signature: str, drill: Drill) -> list[str] | None:
     text = signature.split("forward", 1)[1] if drill.kind == "module" and "forward" in signature else signature
     if drill.kind == "module" and "forward" not in signature:
         return None
-    inner = text[text.index("(") + 1:]
+    inner = text[text.index("(") + 1 :]
     depth, out = 0, ""
     for char in inner:
         if char == "(":
@@ -62,22 +62,45 @@ def static_problems(drill: Drill) -> list[Problem]:
         return [Problem(rel, 1, error.splitlines()[0], "fix the reference's syntax", drill.id)]
     tree = ast.parse(source)
     if not ast.get_docstring(tree):
-        problems.append(Problem(rel, 1, "no module docstring (it is the learner's task statement)",
-                                "add the task, shapes, conventions, what is forbidden and an example", drill.id))
+        problems.append(
+            Problem(
+                rel,
+                1,
+                "no module docstring (it is the learner's task statement)",
+                "add the task, shapes, conventions, what is forbidden and an example",
+                drill.id,
+            )
+        )
     node = _entry_node(tree, drill)
     if node is None:
         what = f"class {drill.entry} with a forward" if drill.kind == "module" else f"function {drill.entry}"
-        problems.append(Problem(rel, 1, f"no top-level {what}", f"define it, or fix `entry`/`kind` in {yaml_rel}", drill.id))
+        problems.append(
+            Problem(rel, 1, f"no top-level {what}", f"define it, or fix `entry`/`kind` in {yaml_rel}", drill.id)
+        )
     else:
         declared = _signature_params(drill.signature, drill)
         actual = _params(node)
         if declared is not None and declared != actual:
-            problems.append(Problem(yaml_rel, 1, f"signature names ({', '.join(declared)}) differ from the reference's "
-                                                 f"({', '.join(actual)})", "make `signature` match reference.py", drill.id))
+            problems.append(
+                Problem(
+                    yaml_rel,
+                    1,
+                    f"signature names ({', '.join(declared)}) differ from the reference's ({', '.join(actual)})",
+                    "make `signature` match reference.py",
+                    drill.id,
+                )
+            )
     uses, imports = static.scan(tree, source, list(drill.forbidden))
     for finding in uses:
-        problems.append(Problem(rel, finding.line, f"the reference uses forbidden {finding.name}",
-                                "rewrite it, or drop the name from `forbidden`", drill.id))
+        problems.append(
+            Problem(
+                rel,
+                finding.line,
+                f"the reference uses forbidden {finding.name}",
+                "rewrite it, or drop the name from `forbidden`",
+                drill.id,
+            )
+        )
     try:
         stub = make_stub(drill.id, source, rel)
     except LlmprepError as err:
@@ -85,11 +108,25 @@ def static_problems(drill: Drill) -> list[Problem]:
         return problems
     error = static.syntax_error(stub, f"{drill.id}.py (generated stub)")
     if error:
-        problems.append(Problem(rel, 1, f"the generated stub does not parse: {error.splitlines()[0]}",
-                                "put the markers around whole statements", drill.id))
+        problems.append(
+            Problem(
+                rel,
+                1,
+                f"the generated stub does not parse: {error.splitlines()[0]}",
+                "put the markers around whole statements",
+                drill.id,
+            )
+        )
     elif not static.defines(ast.parse(stub), drill.entry):
-        problems.append(Problem(rel, 1, f"the generated stub lacks {drill.entry}", "keep the def/class line outside the "
-                                                                                     "markers", drill.id))
+        problems.append(
+            Problem(
+                rel,
+                1,
+                f"the generated stub lacks {drill.entry}",
+                "keep the def/class line outside the markers",
+                drill.id,
+            )
+        )
     return problems
 
 
@@ -99,6 +136,12 @@ def manifest_problems(root: Path | None = None) -> list[Problem]:
     path = root / manifest.MANIFEST
     current = manifest.build(root)
     if not path.is_file() or path.read_text(encoding="utf-8") != current:
-        return [Problem(f"{root.name}/{manifest.MANIFEST}", 1, "the checksum manifest is not current (a reference or "
-                        "cases.py changed since it was written)", "run `llmprep dev manifest`")]
+        return [
+            Problem(
+                f"{root.name}/{manifest.MANIFEST}",
+                1,
+                "the checksum manifest is not current (a reference or cases.py changed since it was written)",
+                "run `llmprep dev manifest`",
+            )
+        ]
     return []

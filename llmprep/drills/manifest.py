@@ -38,8 +38,10 @@ def read(root: Path) -> dict[str, str]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError:
-        raise ReferenceChanged(f"no {path}: the references cannot be verified",
-                               fix="reinstall llmprep, or run `llmprep dev manifest` in a source checkout") from None
+        raise ReferenceChanged(
+            f"no {path}: the references cannot be verified",
+            fix="reinstall llmprep, or run `llmprep dev manifest` in a source checkout",
+        ) from None
     entries = {}
     for line in text.splitlines():
         sha, _, rel = line.partition("  ")
@@ -54,7 +56,8 @@ def verified_bytes(root: Path, drill_id: str, name: str, entries: dict[str, str]
     data = (root / rel).read_bytes()
     want = (entries if entries is not None else read(root)).get(rel)
     if want != digest(data):
-        raise ReferenceChanged(f"reference changed on disk: {root.name}/{rel} differs from {root.name}/{MANIFEST}; "
-                               "it is not trusted",
-                               fix="reinstall llmprep; if you edited it on purpose, run `llmprep dev manifest`")
+        raise ReferenceChanged(
+            f"reference changed on disk: {root.name}/{rel} differs from {root.name}/{MANIFEST}; it is not trusted",
+            fix="reinstall llmprep; if you edited it on purpose, run `llmprep dev manifest`",
+        )
     return data

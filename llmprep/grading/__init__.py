@@ -16,8 +16,9 @@ if TYPE_CHECKING:
     from llmprep.store import Store
 
 
-def grade_file(path: Path, drill_id: str | None = None, *, device: str = "auto", seed: int | None = None,
-               **options) -> "GradeResult":
+def grade_file(
+    path: Path, drill_id: str | None = None, *, device: str = "auto", seed: int | None = None, **options
+) -> "GradeResult":
     """Grade one file; raises UsageError for a missing file or an unknown drill. See grader.grade."""
     from llmprep.grading.grader import grade
 
@@ -34,8 +35,15 @@ def record_result(result: "GradeResult", store: "Store | None" = None) -> None:
     own = store is None
     store = store or open_store()
     try:
-        store.record_attempt(result.drill, result.record_status, file=result.file, device=result.device, seed=result.seed,
-                             duration_s=result.duration_s, result_json=result.to_json())
+        store.record_attempt(
+            result.drill,
+            result.record_status,
+            file=result.file,
+            device=result.device,
+            seed=result.seed,
+            duration_s=result.duration_s,
+            result_json=result.to_json(),
+        )
     finally:
         if own:
             store.close()

@@ -5,9 +5,10 @@ Plain dataclasses, importable without torch; the grader fills them with tensors 
 How the grader uses them (llmprep/grading/plan.py, evaluate.py; child/call.py runs each call):
 - `cases(ctx)` is called once per base seed and dtype (drill.yaml `dtypes` plus `cuda_dtypes`, on
   every device: bfloat16 and float16 run on the CPU too; once with ctx.dtype None when both are []).
-  A standard grade uses 2 base seeds, `dev check` 5; "example" cases run for the first seed only. ctx offers randn/rand(*shape, dtype=None),
-  randint(low, high, shape) and tensor(data, dtype=None), all seeded by the printed base seed and
-  placed on ctx.device; ctx.gen, ctx.seed, ctx.dtype and ctx.device are there for the rest.
+  A standard grade uses 2 base seeds, `dev check` 5; "example" cases run for the first seed only.
+  ctx offers randn/rand(*shape, dtype=None), randint(low, high, shape) and tensor(data, dtype=None),
+  all seeded by the printed base seed and placed on ctx.device; ctx.gen, ctx.seed, ctx.dtype and
+  ctx.device are there for the rest.
 - Every call gets clones of the inputs (a leaf keeps requires_grad and .grad); tensors compared
   afterwards must be unchanged. With `grad: true`, one random upstream gradient per floating
   output of the reference is backpropagated through both sides, and gradients are compared for

@@ -9,8 +9,12 @@ from dataclasses import dataclass
 
 import torch
 
-DEFAULT_TOL = {torch.float64: (1e-10, 1e-12), torch.float32: (1e-5, 1e-6),
-               torch.bfloat16: (2e-2, 2e-2), torch.float16: (2e-3, 2e-3)}
+DEFAULT_TOL = {
+    torch.float64: (1e-10, 1e-12),
+    torch.float32: (1e-5, 1e-6),
+    torch.bfloat16: (2e-2, 2e-2),
+    torch.float16: (2e-3, 2e-3),
+}
 GRAD_TOL_FACTOR = 10.0  # gradients go through more arithmetic than the forward pass
 MAP_SIZE = 16
 
@@ -40,8 +44,10 @@ def same_exact(a: torch.Tensor, b: torch.Tensor) -> bool:
     if a.shape != b.shape or a.dtype != b.dtype:
         return False
     if a.is_floating_point() or a.is_complex():
-        return bool(torch.equal(torch.nan_to_num(a, nan=0.5), torch.nan_to_num(b, nan=0.5))
-                    and torch.equal(a.isnan(), b.isnan()))
+        return bool(
+            torch.equal(torch.nan_to_num(a, nan=0.5), torch.nan_to_num(b, nan=0.5))
+            and torch.equal(a.isnan(), b.isnan())
+        )
     return bool(torch.equal(a, b))
 
 
@@ -58,8 +64,9 @@ def _fmt(x: float) -> str:
     return f"{x:.6g}"
 
 
-def tolerance_for(dtype, table: dict, grad: bool, grad_table: dict | None = None,
-                  scale: float = 1.0) -> tuple[float, float]:
+def tolerance_for(
+    dtype, table: dict, grad: bool, grad_table: dict | None = None, scale: float = 1.0
+) -> tuple[float, float]:
     """(rtol, atol) from drill.yaml; gradients get GRAD_TOL_FACTOR times that, unless the drill's
     cases.py gives GRAD_TOLERANCE for the dtype. A case's tol_scale multiplies both."""
     name = str(dtype).replace("torch.", "")
@@ -72,8 +79,9 @@ def tolerance_for(dtype, table: dict, grad: bool, grad_table: dict | None = None
     return rtol * scale, atol * scale
 
 
-def compare(name: str, got, want, table: dict, grad_table: dict | None = None, scale: float = 1.0,
-            maps: bool = True) -> Mismatch | None:
+def compare(
+    name: str, got, want, table: dict, grad_table: dict | None = None, scale: float = 1.0, maps: bool = True
+) -> Mismatch | None:
     """None if `got` matches `want`; else why not (with a mismatch map unless `maps` is False).
 
     Tensor subclasses are compared as plain tensors (their own formatting and operators stay out)."""
@@ -94,8 +102,10 @@ def compare(name: str, got, want, table: dict, grad_table: dict | None = None, s
         return Mismatch(f"{name} has dtype {str(got.dtype)[6:]}; expected {str(want.dtype)[6:]}")
     if got.device != want.device:
         if want.device.type == "cuda" and got.device.type == "cpu":
-            return Mismatch(f"device bug: {name} is on the CPU but the inputs are on {want.device} "
-                            "(a tensor created inside your function without device=x.device?)")
+            return Mismatch(
+                f"device bug: {name} is on the CPU but the inputs are on {want.device} "
+                "(a tensor created inside your function without device=x.device?)"
+            )
         return Mismatch(f"{name} is on {got.device}; expected {want.device}")
     g = got.detach().cpu().as_subclass(torch.Tensor)
     w = want.detach().cpu().as_subclass(torch.Tensor)
@@ -104,18 +114,22 @@ def compare(name: str, got, want, table: dict, grad_table: dict | None = None, s
         if not bad.any():
             return None
         first = _index(int(bad.flatten().nonzero()[0]), w.shape)
-        return Mismatch(f"{name}: {100 * float(bad.double().mean()):.1f}% of {w.numel()} values differ; first at "
-                        f"index {first}: got {g[first].item()!r}, expected {w[first].item()!r}",
-                        mismatch_map=mismatch_map(name, bad, first) if maps else None)
+        return Mismatch(
+            f"{name}: {100 * float(bad.double().mean()):.1f}% of {w.numel()} values differ; first at "
+            f"index {first}: got {g[first].item()!r}, expected {w[first].item()!r}",
+            mismatch_map=mismatch_map(name, bad, first) if maps else None,
+        )
     g, w = g.double(), w.double()
     wf, gf = torch.isfinite(w), torch.isfinite(g)
     broken = wf & ~gf
     if broken.any():
         first = _index(int(broken.flatten().nonzero()[0]), w.shape)
         kinds = "NaN" if g[broken].isnan().all() else "NaN/Inf"
-        return Mismatch(f"{name} has {int(broken.sum())} {kinds} value(s) where the expected values are finite; "
-                        f"first at index {first} (expected {_fmt(w[first].item())})",
-                        mismatch_map=mismatch_map(name, broken, first) if maps else None)
+        return Mismatch(
+            f"{name} has {int(broken.sum())} {kinds} value(s) where the expected values are finite; "
+            f"first at index {first} (expected {_fmt(w[first].item())})",
+            mismatch_map=mismatch_map(name, broken, first) if maps else None,
+        )
     rtol, atol = tolerance_for(want.dtype, table, name.startswith("grad of"), grad_table, scale)
     # the trivial-output guard; skipped when the expected values are themselves within atol of 0
     # (a zero gradient computed by the reference holds rounding noise, not a pattern to miss)
@@ -129,13 +143,21 @@ def compare(name: str, got, want, table: dict, grad_table: dict | None = None, s
     if not bad.any():
         return None
     rel = diff / w.abs().clamp_min(1e-300)
-    worst = _index(int(diff.flatten().argmax()), w.shape) if (bad & wf).any() else _index(int(bad.flatten().nonzero()[0]), w.shape)
+    worst = (
+        _index(int(diff.flatten().argmax()), w.shape)
+        if (bad & wf).any()
+        else _index(int(bad.flatten().nonzero()[0]), w.shape)
+    )
     max_abs = float(diff.max())
     max_rel = float(rel[bad & wf].max()) if (bad & wf).any() else float("inf")
-    return Mismatch(f"{name}: {100 * float(bad.double().mean()):.1f}% of {w.numel()} values differ beyond "
-                    f"rtol={rtol:g}, atol={atol:g}; max abs error {max_abs:.3g} at index {worst} "
-                    f"(got {_fmt(g[worst].item())}, expected {_fmt(w[worst].item())}); max rel error {max_rel:.3g}",
-                    _finite(max_abs), _finite(max_rel), mismatch_map(name, bad, worst, ~gf, bad & (w == 0)) if maps else None)
+    return Mismatch(
+        f"{name}: {100 * float(bad.double().mean()):.1f}% of {w.numel()} values differ beyond "
+        f"rtol={rtol:g}, atol={atol:g}; max abs error {max_abs:.3g} at index {worst} "
+        f"(got {_fmt(g[worst].item())}, expected {_fmt(w[worst].item())}); max rel error {max_rel:.3g}",
+        _finite(max_abs),
+        _finite(max_rel),
+        mismatch_map(name, bad, worst, ~gf, bad & (w == 0)) if maps else None,
+    )
 
 
 def _finite(x: float) -> float | None:
@@ -143,8 +165,13 @@ def _finite(x: float) -> float | None:
     return x if math.isfinite(x) else None
 
 
-def mismatch_map(name: str, bad: torch.Tensor, worst: tuple, nonfinite: torch.Tensor | None = None,
-                 leaked: torch.Tensor | None = None) -> dict | None:
+def mismatch_map(
+    name: str,
+    bad: torch.Tensor,
+    worst: tuple,
+    nonfinite: torch.Tensor | None = None,
+    leaked: torch.Tensor | None = None,
+) -> dict | None:
     """The last two dims at the worst element's leading index: '!' NaN/Inf, '+' nonzero where 0 is
     expected (a mask leak draws its triangle with these), '#' another wrong value, '.' right."""
     if bad.dim() < 2:
@@ -171,16 +198,19 @@ def mismatch_map(name: str, bad: torch.Tensor, worst: tuple, nonfinite: torch.Te
     return {"title": f"mismatch map of {where} (rows x columns = {rows} x {cols}{scale})", "rows": lines}
 
 
-def compare_all(got: list, want: list, table: dict, grad_table: dict | None = None,
-                scale: float = 1.0, maps: bool = True) -> Mismatch | None:
+def compare_all(
+    got: list, want: list, table: dict, grad_table: dict | None = None, scale: float = 1.0, maps: bool = True
+) -> Mismatch | None:
     """The first wrong value of `got` (outputs, then gradients), with the widest mismatch map."""
     got_names = [n for n, _ in got]
     want_names = [n for n, _ in want]
     outputs = [n for n in want_names if not n.startswith("grad of")]
     got_outputs = [n for n in got_names if not n.startswith("grad of")]
     if got_outputs != outputs:
-        return Mismatch(f"returned {len(got_outputs)} value(s) ({', '.join(got_outputs)}); "
-                        f"expected {len(outputs)} ({', '.join(outputs)})")
+        return Mismatch(
+            f"returned {len(got_outputs)} value(s) ({', '.join(got_outputs)}); "
+            f"expected {len(outputs)} ({', '.join(outputs)})"
+        )
     values = dict(got)
     first = None
     for name, want_value in want:
@@ -201,5 +231,3 @@ def compare_all(got: list, want: list, table: dict, grad_table: dict | None = No
 
 def _area(grid: dict | None) -> int:
     return len(grid["rows"]) * len(grid["rows"][0]) if grid and grid["rows"] else 0
-
-

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
 from llmprep.grading.api import CASE_KINDS
 from llmprep.grading.child.call import tensors_in
 from llmprep.grading.child.wire import CallReply, ErrorInfo
@@ -35,11 +34,15 @@ def explain(error: ErrorInfo, file: str | None, device: str = "cpu") -> str:
     if error.category == "not_implemented":
         return f"not implemented{where}"
     if error.category == "device" and device.startswith("cuda"):
-        return (f"device bug: your code mixes a CPU tensor with the {device} inputs{where} "
-                "(create new tensors with device=x.device)")
+        return (
+            f"device bug: your code mixes a CPU tensor with the {device} inputs{where} "
+            "(create new tensors with device=x.device)"
+        )
     if error.category == "inplace":
-        return (f"modifies an input (or a tensor autograd needs) in place{where}; "
-                "treat inputs as read-only (x = x - m, not x -= m; or clone first)")
+        return (
+            f"modifies an input (or a tensor autograd needs) in place{where}; "
+            "treat inputs as read-only (x = x - m, not x -= m; or clone first)"
+        )
     if error.category == "memory":
         asked = error.text if error.text.startswith("allocate") else error.type_name
         return f"memory limit exceeded{where} ({asked}); the cases are small, so is the memory they need"
@@ -57,8 +60,10 @@ def forbidden_message(what: str) -> str:
 
 def _mutated(planned: Planned, got: CallReply) -> str:
     names = dict(enumerate(planned.run.param_names))
-    pairs = [(names.get(i, f"argument {i + 1}"), original, got.args[i] if i < len(got.args) else None)
-             for i, original in enumerate(planned.case.args)]
+    pairs = [
+        (names.get(i, f"argument {i + 1}"), original, got.args[i] if i < len(got.args) else None)
+        for i, original in enumerate(planned.case.args)
+    ]
     pairs += [(key, original, got.kwargs.get(key)) for key, original in planned.case.kwargs.items()]
     for label, original, after in pairs:
         before = list(tensors_in(original, label))
@@ -74,8 +79,10 @@ def _frozen(planned: Planned, got: CallReply) -> str:
     for name, trainable in want.items():
         if got.requires_grad.get(name, trainable) != trainable:
             should = "trainable" if trainable else "frozen (requires_grad=False)"
-            return (f"parameter `{name}` has requires_grad={got.requires_grad[name]}; it must be {should}, "
-                    "as in the stub's __init__ (a LoRA layer trains only its low-rank factors)")
+            return (
+                f"parameter `{name}` has requires_grad={got.requires_grad[name]}; it must be {should}, "
+                "as in the stub's __init__ (a LoRA layer trains only its low-rank factors)"
+            )
     return ""
 
 
@@ -88,8 +95,10 @@ def _too_large(planned: Planned, got: CallReply) -> str:
         size *= n
     if size <= limit:
         return ""
-    return (f"your call created a {tuple(got.largest)} tensor: {size} elements; this case allows at most {limit} "
-            "elements in any one tensor (a tiled kernel keeps one block of scores at a time)")
+    return (
+        f"your call created a {tuple(got.largest)} tensor: {size} elements; this case allows at most {limit} "
+        "elements in any one tensor (a tiled kernel keeps one block of scores at a time)"
+    )
 
 
 def failure_of(planned: Planned, got: CallReply, file: str | None, unsupported: str | None = None) -> str:
@@ -99,34 +108,47 @@ def failure_of(planned: Planned, got: CallReply, file: str | None, unsupported: 
     if unsupported:
         return f"returned {unsupported}, which cannot be compared; return tensors (or Python numbers)"
     if got.state_problem:
-        return (f"your module's parameters differ from the stub's __init__ ({got.state_problem}); "
-                "keep __init__ as given")
+        return f"your module's parameters differ from the stub's __init__ ({got.state_problem}); keep __init__ as given"
     if got.error:
         return explain(got.error, file, planned.run.device)
     if got.no_grad_through:
-        return (f"no gradient flows back through {got.no_grad_through} (did you detach, use .data or .item(), "
-                "or leave torch?)")
+        return (
+            f"no gradient flows back through {got.no_grad_through} (did you detach, use .data or .item(), "
+            "or leave torch?)"
+        )
     return _mutated(planned, got) or _frozen(planned, got) or _too_large(planned, got)
 
 
-def judge(planned: Planned, got: CallReply, file: str | None = None, unsupported: str | None = None,
-          maps: bool = True) -> tuple[CaseResult, Outcome]:
+def judge(
+    planned: Planned, got: CallReply, file: str | None = None, unsupported: str | None = None, maps: bool = True
+) -> tuple[CaseResult, Outcome]:
     """The CaseResult of one reply, and what diagnosis needs of it (`maps=False`: no mismatch maps, faster)."""
     run = planned.run
     case = planned.case
-    result = CaseResult(name=case.name, status="pass", kind=case.kind if case.kind in CASE_KINDS else "hidden", dtype=planned.ctx.dtype_name, call=run.call_text(case), note=case.note,
-                        seed=planned.seed, duration_s=got.duration_s)
+    result = CaseResult(
+        name=case.name,
+        status="pass",
+        kind=case.kind if case.kind in CASE_KINDS else "hidden",
+        dtype=planned.ctx.dtype_name,
+        call=run.call_text(case),
+        note=case.note,
+        seed=planned.seed,
+        duration_s=got.duration_s,
+    )
     outcome = Outcome(failure=failure_of(planned, got, file, unsupported))
     if got.error is None and got.state_problem is None and not unsupported and not got.forbidden:
         try:  # diagnosis compares these even when the case failed before its values were compared
             outcome.leaves = run.leaves(got)
         except Exception as exc:  # noqa: BLE001 - the drill's observe hook met a value it cannot read
-            outcome.failure = outcome.failure or f"returned a value the grader cannot read ({type(exc).__name__}: {exc})"
+            outcome.failure = (
+                outcome.failure or f"returned a value the grader cannot read ({type(exc).__name__}: {exc})"
+            )
     if outcome.failure:
         result.message = outcome.failure
     else:
-        problem = compare_all(outcome.leaves, planned.expected_leaves, run.drill.tolerance, run.grad_tolerance,
-                              case.tol_scale, maps)
+        problem = compare_all(
+            outcome.leaves, planned.expected_leaves, run.drill.tolerance, run.grad_tolerance, case.tol_scale, maps
+        )
         if problem is None and run.check is not None:
             try:
                 outcome.checked = run.check(got.output, got.args, got.kwargs) or ""
@@ -149,7 +171,9 @@ def same_behaviour(planned: Planned, got: Outcome, theirs: Outcome) -> bool:
     if got.failure != theirs.failure or got.checked != theirs.checked or not theirs.leaves:
         return False
     run = planned.run
-    return compare_all(got.leaves, theirs.leaves, run.drill.tolerance, run.grad_tolerance, planned.case.tol_scale,
-                       maps=False) is None
-
-
+    return (
+        compare_all(
+            got.leaves, theirs.leaves, run.drill.tolerance, run.grad_tolerance, planned.case.tol_scale, maps=False
+        )
+        is None
+    )

@@ -24,12 +24,16 @@ def check_examples(module, rel: str) -> list[str]:
 
     class Runner(doctest.DocTestRunner):
         def report_failure(self, out, test, example, got):
-            problems.append(f"{rel}:{test.lineno + example.lineno + 1}: the docstring example `{example.source.strip()}` "
-                            f"prints {got.strip()!r}, not {example.want.strip()!r}")
+            problems.append(
+                f"{rel}:{test.lineno + example.lineno + 1}: the docstring example `{example.source.strip()}` "
+                f"prints {got.strip()!r}, not {example.want.strip()!r}"
+            )
 
         def report_unexpected_exception(self, out, test, example, exc_info):
-            problems.append(f"{rel}:{test.lineno + example.lineno + 1}: the docstring example "
-                            f"`{example.source.strip()}` raises {exc_info[1]!r}")
+            problems.append(
+                f"{rel}:{test.lineno + example.lineno + 1}: the docstring example "
+                f"`{example.source.strip()}` raises {exc_info[1]!r}"
+            )
 
     runner = Runner(checker=_CommentedOutput(), optionflags=doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS)
     for test in doctest.DocTestFinder(recurse=False).find(module, rel, globs={"torch": torch, **vars(module)}):

@@ -62,9 +62,16 @@ def standard_seeds() -> list[int]:
     return [base + i for i in range(SEEDS_PER_GRADE)]
 
 
-def grade(path: Path, drill_id: str | None = None, *, device: str = "auto", seed: int | None = None,
-          learner: LearnerProcess | None = None, total_timeout: float = TOTAL_TIMEOUT,
-          case_timeout: float | None = None) -> GradeResult:
+def grade(
+    path: Path,
+    drill_id: str | None = None,
+    *,
+    device: str = "auto",
+    seed: int | None = None,
+    learner: LearnerProcess | None = None,
+    total_timeout: float = TOTAL_TIMEOUT,
+    case_timeout: float | None = None,
+) -> GradeResult:
     """Grade `path`. A `learner` process may be started early by the caller (its torch import overlaps ours)."""
     started = time.monotonic()
     result = None
@@ -75,8 +82,15 @@ def grade(path: Path, drill_id: str | None = None, *, device: str = "auto", seed
         source = read_learner_file(path)
         drill = resolve_drill(path, source, drill_id)
         seeds = [seed] if seed is not None else standard_seeds()
-        result = GradeResult(drill=drill.id, file=str(path), status="error", device=device, seed=seeds[0],
-                             seeds=seeds, replay=seed is not None)
+        result = GradeResult(
+            drill=drill.id,
+            file=str(path),
+            status="error",
+            device=device,
+            seed=seeds[0],
+            seeds=seeds,
+            replay=seed is not None,
+        )
         early = precheck(drill, path, source)
         if early:
             result.status, result.message = early
@@ -92,13 +106,21 @@ def grade(path: Path, drill_id: str | None = None, *, device: str = "auto", seed
     return result
 
 
-def _run(result: GradeResult, drill: Drill, path: Path, learner: LearnerProcess, seeds: list[int], device: str,
-         total_timeout: float, case_timeout: float) -> None:
+def _run(
+    result: GradeResult,
+    drill: Drill,
+    path: Path,
+    learner: LearnerProcess,
+    seeds: list[int],
+    device: str,
+    total_timeout: float,
+    case_timeout: float,
+) -> None:
     import torch
 
     from llmprep.grading.child.control import Load
-    from llmprep.grading.child.wire import Loaded, decode_reply, encode_request
     from llmprep.grading.child.frames import InvalidMessage
+    from llmprep.grading.child.wire import Loaded, decode_reply, encode_request
     from llmprep.grading.diagnose import diagnose
     from llmprep.grading.evaluate import explain, forbidden_message, judge
     from llmprep.grading.plan import DrillRun
@@ -108,8 +130,16 @@ def _run(result: GradeResult, drill: Drill, path: Path, learner: LearnerProcess,
         return
     device = "cuda" if device in ("auto", "cuda") and torch.cuda.is_available() else "cpu"
     result.device = device
-    learner.send(Load(file=str(path.resolve()), entry=drill.entry, kind=drill.kind, forbidden=list(drill.forbidden),
-                      protected=protected_paths(), device=device).to_json())
+    learner.send(
+        Load(
+            file=str(path.resolve()),
+            entry=drill.entry,
+            kind=drill.kind,
+            forbidden=list(drill.forbidden),
+            protected=protected_paths(),
+            device=device,
+        ).to_json()
+    )
     try:
         run = DrillRun(drill, device, seeds)
         for planned in run.plan:
@@ -118,8 +148,10 @@ def _run(result: GradeResult, drill: Drill, path: Path, learner: LearnerProcess,
         result.message = str(err)
         return
     except Exception as exc:  # noqa: BLE001 - a broken drill, not the learner's fault: say so plainly
-        result.message = (f"internal error: drill {drill.id} cannot build its cases ({type(exc).__name__}: {exc}); "
-                          "run `llmprep dev check`")
+        result.message = (
+            f"internal error: drill {drill.id} cannot build its cases ({type(exc).__name__}: {exc}); "
+            "run `llmprep dev check`"
+        )
         return
     total_deadline = time.monotonic() + total_timeout
     devices = ("cpu", device, f"{device}:0") if device != "cpu" else ("cpu",)
@@ -154,8 +186,12 @@ def _run(result: GradeResult, drill: Drill, path: Path, learner: LearnerProcess,
             current = None
         sender.join()
     except InvalidMessage as err:
-        _stopped(result, current, f"the learner's process sent an invalid message ({err}); "
-                                  "the grader's channel is not for your code", "fail")
+        _stopped(
+            result,
+            current,
+            f"the learner's process sent an invalid message ({err}); the grader's channel is not for your code",
+            "fail",
+        )
         return
     except Stopped as stop:
         _stopped(result, current, stop.cause, "fail" if stop.kind == "invalid" else "error")
@@ -200,6 +236,15 @@ def _stopped(result: GradeResult, planned, cause: str, status: str) -> None:
     result.status = status
     result.message = cause
     if planned is not None:
-        result.cases.append(CaseResult(name=planned.case.name, status=status, kind=planned.case.kind,
-                                       dtype=planned.ctx.dtype_name, message=cause, seed=planned.seed,
-                                       call=planned.run.call_text(planned.case), note=planned.case.note))
+        result.cases.append(
+            CaseResult(
+                name=planned.case.name,
+                status=status,
+                kind=planned.case.kind,
+                dtype=planned.ctx.dtype_name,
+                message=cause,
+                seed=planned.seed,
+                call=planned.run.call_text(planned.case),
+                note=planned.case.note,
+            )
+        )

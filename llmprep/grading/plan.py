@@ -95,11 +95,20 @@ class Planned:
         return self.run.leaves(self.expected)
 
     def request(self, state: dict | None = None, upstream: dict | None = None) -> CallRequest:
-        return CallRequest(index=self.index, args=self.case.args, kwargs=self.case.kwargs, seed=self.ctx.seed,
-                           grad=self.run.drill.grad, every_float=self.run.drill.grad and not marks_trainable(self.case),
-                           init=self.case.init, state=state, dtype=self.ctx.dtype_name if self.ctx.dtype else None,
-                           upstream=upstream, param_names=self.run.param_names,
-                           measure=self.case.max_intermediate is not None)
+        return CallRequest(
+            index=self.index,
+            args=self.case.args,
+            kwargs=self.case.kwargs,
+            seed=self.ctx.seed,
+            grad=self.run.drill.grad,
+            every_float=self.run.drill.grad and not marks_trainable(self.case),
+            init=self.case.init,
+            state=state,
+            dtype=self.ctx.dtype_name if self.ctx.dtype else None,
+            upstream=upstream,
+            param_names=self.run.param_names,
+            measure=self.case.max_intermediate is not None,
+        )
 
     def learner_request(self) -> CallRequest:
         """The inputs the learner's process gets: the reference's module state and upstream gradients, nothing more."""
@@ -135,14 +144,23 @@ class DrillRun:
         self._mistakes: list[Mistake] | None = None
         self._mistake_runs: dict[tuple[str, int], tuple] = {}
 
-    def call_trusted(self, entry, planned: Planned, *, init_state=None, reference: bool = False,
-                     guard=None, file: str | None = None) -> CallReply:
+    def call_trusted(
+        self, entry, planned: Planned, *, init_state=None, reference: bool = False, guard=None, file: str | None = None
+    ) -> CallReply:
         """The reference, a known mistake or (self-check) a stub, run here with the learner's code path."""
         from contextlib import nullcontext
 
         request = planned.request() if reference else planned.learner_request()
-        reply = run_call(entry, request, kind=self.drill.kind, device=self.device, guard=guard or nullcontext,
-                         file=file, init_state=init_state, ctx=planned.ctx)
+        reply = run_call(
+            entry,
+            request,
+            kind=self.drill.kind,
+            device=self.device,
+            guard=guard or nullcontext,
+            file=file,
+            init_state=init_state,
+            ctx=planned.ctx,
+        )
         if reference and (reply.error or reply.no_grad_through or reply.state_problem):
             why = reply.error.text if reply.error else reply.no_grad_through or reply.state_problem
             raise RuntimeError(f"the reference fails on case {planned.label}: {why}")
@@ -168,4 +186,3 @@ class DrillRun:
         parts += [f"{k}={describe(v)}" for k, v in case.kwargs.items()]
         init = f"({', '.join(map(describe, case.init or ()))})" if self.drill.kind == "module" else ""
         return f"{self.drill.entry}{init}({', '.join(parts)})"
-

@@ -13,19 +13,43 @@ from llmprep.grading.result import CaseResult, GradeResult, visible
 STYLE = {"pass": "bold green", "fail": "bold red", "error": "bold magenta"}
 MARK = {"pass": "✓", "fail": "✗", "error": "!"}
 WORDS = {
-    "en": {"pass": "PASS", "fail": "FAIL", "error": "ERROR", "cases": "cases passed", "seed": "base seed",
-           "replay": "replay these inputs", "diagnosis": "Likely mistake", "stdout": "your output (stdout)",
-           "stderr": "stderr", "same": "more case(s) failed the same way", "more": "more case(s) failed (--verbose shows them)",
-           "larger": "a larger view, from case", "hint": "stuck? `llmprep hint {id}`",
-           "next": "passed. Compare with the reference: `llmprep solution {id}`",
-           "sandbox": "no sandbox", "replayed": "replayed seed {seed}: a replay is never recorded as a pass; "
-           "`llmprep grade {file}` runs the standard grade"},
-    "zh": {"pass": "通过", "fail": "未通过", "error": "出错", "cases": "个用例通过", "seed": "基础种子",
-           "replay": "复现这组输入", "diagnosis": "可能的错误", "stdout": "你的输出（stdout）",
-           "stderr": "stderr", "same": "个用例以同样方式失败", "more": "个用例未通过（--verbose 显示全部）",
-           "larger": "更大的视图，来自用例", "hint": "卡住了？`llmprep hint {id}`",
-           "next": "已通过。对照参考实现：`llmprep solution {id}`",
-           "sandbox": "未启用沙箱", "replayed": "复现种子 {seed}：复现不会记为通过；`llmprep grade {file}` 运行标准评测"},
+    "en": {
+        "pass": "PASS",
+        "fail": "FAIL",
+        "error": "ERROR",
+        "cases": "cases passed",
+        "seed": "base seed",
+        "replay": "replay these inputs",
+        "diagnosis": "Likely mistake",
+        "stdout": "your output (stdout)",
+        "stderr": "stderr",
+        "same": "more case(s) failed the same way",
+        "more": "more case(s) failed (--verbose shows them)",
+        "larger": "a larger view, from case",
+        "hint": "stuck? `llmprep hint {id}`",
+        "next": "passed. Compare with the reference: `llmprep solution {id}`",
+        "sandbox": "no sandbox",
+        "replayed": "replayed seed {seed}: a replay is never recorded as a pass; "
+        "`llmprep grade {file}` runs the standard grade",
+    },
+    "zh": {
+        "pass": "通过",
+        "fail": "未通过",
+        "error": "出错",
+        "cases": "个用例通过",
+        "seed": "基础种子",
+        "replay": "复现这组输入",
+        "diagnosis": "可能的错误",
+        "stdout": "你的输出（stdout）",
+        "stderr": "stderr",
+        "same": "个用例以同样方式失败",
+        "more": "个用例未通过（--verbose 显示全部）",
+        "larger": "更大的视图，来自用例",
+        "hint": "卡住了？`llmprep hint {id}`",
+        "next": "已通过。对照参考实现：`llmprep solution {id}`",
+        "sandbox": "未启用沙箱",
+        "replayed": "复现种子 {seed}：复现不会记为通过；`llmprep grade {file}` 运行标准评测",
+    },
 }
 
 
@@ -74,7 +98,9 @@ def _detail(case: CaseResult, lang: str, verbose: bool = False) -> list:
     parts = [Text.assemble(("  call: ", "dim"), case.call)] if case.call else []
     if case.note:
         parts.append(Text.assemble(("  probes: ", "dim"), case.note))
-    parts.append(Text("  " + visible(case.message).replace("\n", "\n  "), style="red" if case.status == "fail" else "magenta"))
+    parts.append(
+        Text("  " + visible(case.message).replace("\n", "\n  "), style="red" if case.status == "fail" else "magenta")
+    )
     if case.mismatch_map:
         parts.append(_map(case))
     if verbose and case.traceback:
@@ -109,7 +135,9 @@ def render(result: GradeResult, *, verbose: bool = False, lang: str = "en") -> G
     if result.sandbox:
         parts.append(Text(f"  {w['sandbox']}: {visible(result.sandbox)}", style="yellow"))
     if result.diagnosis:
-        parts.append(Text.assemble((f"  {w['diagnosis']}: ", "bold yellow"), (visible(result.diagnosis.message), "yellow")))
+        parts.append(
+            Text.assemble((f"  {w['diagnosis']}: ", "bold yellow"), (visible(result.diagnosis.message), "yellow"))
+        )
     others = [c for c in result.cases if id(c) not in shown]
     if verbose:
         for case in others:
@@ -140,7 +168,8 @@ def render(result: GradeResult, *, verbose: bool = False, lang: str = "en") -> G
         seed = first.seed if first is not None and first.seed is not None else result.seed
         if seed is not None and result.cases and not result.replay:
             drill = "" if Path(result.file).stem == result.drill else f" --drill {result.drill}"
-            parts.append(Text(f"  {w['replay']}: llmprep grade {visible(result.file)}{drill} --seed {seed}",
-                              style="dim"))
+            parts.append(
+                Text(f"  {w['replay']}: llmprep grade {visible(result.file)}{drill} --seed {seed}", style="dim")
+            )
         parts.append(Text("  " + w["hint"].format(id=result.drill), style="dim"))
     return Group(*parts)

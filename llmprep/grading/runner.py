@@ -34,11 +34,34 @@ STARTUP_TIMEOUT = 90.0
 TOTAL_TIMEOUT = 120.0
 CHILD_PACKAGE = "_llmprep_child"
 SANDBOX_ENV = "LLMPREP_SANDBOX"  # "off": no Landlock (the grade says so)
-SYSTEM_READ = ("/usr/lib", "/usr/lib64", "/lib", "/lib64", "/usr/local/lib", "/etc/ld.so.cache", "/etc/ld.so.conf",
-               "/etc/ld.so.conf.d", "/etc/localtime", "/dev/null", "/dev/zero", "/dev/urandom", "/dev/random",
-               "/proc/cpuinfo", "/proc/meminfo", "/proc/self", "/sys/devices/system/cpu", "/sys/fs/cgroup")
-CUDA_READ = ("/dev/nvidiactl", "/dev/nvidia0", "/dev/nvidia-uvm", "/dev/nvidia-uvm-tools", "/proc/driver/nvidia",
-             "/dev/shm")
+SYSTEM_READ = (
+    "/usr/lib",
+    "/usr/lib64",
+    "/lib",
+    "/lib64",
+    "/usr/local/lib",
+    "/etc/ld.so.cache",
+    "/etc/ld.so.conf",
+    "/etc/ld.so.conf.d",
+    "/etc/localtime",
+    "/dev/null",
+    "/dev/zero",
+    "/dev/urandom",
+    "/dev/random",
+    "/proc/cpuinfo",
+    "/proc/meminfo",
+    "/proc/self",
+    "/sys/devices/system/cpu",
+    "/sys/fs/cgroup",
+)
+CUDA_READ = (
+    "/dev/nvidiactl",
+    "/dev/nvidia0",
+    "/dev/nvidia-uvm",
+    "/dev/nvidia-uvm-tools",
+    "/proc/driver/nvidia",
+    "/dev/shm",
+)
 _LIVE: set[int] = set()  # learner processes of this process (grades may run in threads)
 _LIVE_LOCK = threading.Lock()
 
@@ -59,8 +82,13 @@ def has_cuda_device() -> bool:
 
 def protected_paths() -> list[str]:
     """What the learner must never read: the references, the bank, the progress store, the git history."""
-    found = [paths.solutions_dir(), paths.bank_dir(), paths.home_dir(), paths.cache_dir(),
-             paths.solutions_dir().parent / ".git"]
+    found = [
+        paths.solutions_dir(),
+        paths.bank_dir(),
+        paths.home_dir(),
+        paths.cache_dir(),
+        paths.solutions_dir().parent / ".git",
+    ]
     return sorted({os.path.realpath(p) for p in found})
 
 
@@ -187,24 +215,44 @@ class LearnerProcess:
         self.cuda = device == "cuda" or (device == "auto" and has_cuda_device())
         self._tmp = tempfile.TemporaryDirectory(prefix="llmprep-learner-")
         tmp = Path(self._tmp.name)
-        shutil.copytree(Path(__file__).parent / "child", tmp / CHILD_PACKAGE,
-                        ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(
+            Path(__file__).parent / "child", tmp / CHILD_PACKAGE, ignore=shutil.ignore_patterns("__pycache__")
+        )
         read, write, links = sandbox_paths(Path(file), tmp, protected_paths(), self.cuda)
         if os.environ.get(SANDBOX_ENV) == "off":  # for tests and debugging; the learner's file cannot set it
             read, write = [], []
-        setup = Setup(read=read, write=write, links=links, memory=None if self.cuda else memory_limit,
-                      processes=_user_tasks() + PROCESS_ALLOWANCE)
+        setup = Setup(
+            read=read,
+            write=write,
+            links=links,
+            memory=None if self.cuda else memory_limit,
+            processes=_user_tasks() + PROCESS_ALLOWANCE,
+        )
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         env = {k: v for k, v in os.environ.items() if not k.startswith(("LLMPREP_", "PYTHON"))}
         # one intra-op thread: the cases are small, and spinning thread pools collapse on a busy machine
-        env.update(OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", PYTHONDONTWRITEBYTECODE="1", PYTHONUNBUFFERED="1",
-                   HOME=str(tmp), TMPDIR=str(tmp), **{CHANNEL_ENV: str(theirs.fileno())})
+        env.update(
+            OMP_NUM_THREADS="1",
+            MKL_NUM_THREADS="1",
+            PYTHONDONTWRITEBYTECODE="1",
+            PYTHONUNBUFFERED="1",
+            HOME=str(tmp),
+            TMPDIR=str(tmp),
+            **{CHANNEL_ENV: str(theirs.fileno())},
+        )
         boot = f"import sys; sys.path.insert(0, {str(tmp)!r}); from {CHILD_PACKAGE}.main import main; main()"
         _become_subreaper()
         with _LIVE_LOCK:
-            self.proc = subprocess.Popen([sys.executable, "-I", "-u", "-c", boot], stdin=subprocess.DEVNULL,
-                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, pass_fds=(theirs.fileno(),),
-                                         start_new_session=True, cwd=str(tmp), env=env)
+            self.proc = subprocess.Popen(
+                [sys.executable, "-I", "-u", "-c", boot],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                pass_fds=(theirs.fileno(),),
+                start_new_session=True,
+                cwd=str(tmp),
+                env=env,
+            )
             _LIVE.add(self.proc.pid)
         self.started = _start_time(self.proc.pid) or 0
         theirs.close()
@@ -235,12 +283,15 @@ class LearnerProcess:
             return frames.receive(self.sock, deadline)
         except frames.Timeout:
             self.kill()
-            raise Stopped(f"timed out after {limit:g} s in {self.phase} (an infinite loop, or far too slow?)",
-                          "timeout") from None
+            raise Stopped(
+                f"timed out after {limit:g} s in {self.phase} (an infinite loop, or far too slow?)", "timeout"
+            ) from None
         except frames.InvalidMessage as err:
             self.kill()
-            raise Stopped(f"the learner's process sent an invalid message ({err}); the grader's channel is not "
-                          "for your code", "invalid") from None
+            raise Stopped(
+                f"the learner's process sent an invalid message ({err}); the grader's channel is not for your code",
+                "invalid",
+            ) from None
         except frames.Closed:
             raise Stopped(self._cause(), "flood" if self.flooded else "crash") from None
 
@@ -291,13 +342,21 @@ class LearnerProcess:
         self.err.join(timeout=2)
         where = f"in {self.phase}"
         if self.flooded:
-            return f"your code printed more than {OUTPUT_LIMIT >> 20} MB {where} (a print in a loop?); the run was stopped"
+            return (
+                f"your code printed more than {OUTPUT_LIMIT >> 20} MB {where} (a print in a loop?); the run was stopped"
+            )
         if code < 0:
             name = signal.Signals(-code).name if -code in signal.Signals._value2member_map_ else str(-code)
-            what = {"SIGSEGV": "a segmentation fault", "SIGKILL": "killed (out of memory?)",
-                    "SIGABRT": "aborted", "SIGBUS": "a bus error"}.get(name, "a signal")
+            what = {
+                "SIGSEGV": "a segmentation fault",
+                "SIGKILL": "killed (out of memory?)",
+                "SIGABRT": "aborted",
+                "SIGBUS": "a bus error",
+            }.get(name, "a signal")
             return f"the learner's process crashed {where}: {name} ({what})"
         if "MemoryError" in self.err.text()[-2000:]:
             return f"memory limit exceeded {where}"
-        return (f"the learner's process exited with code {code} {where} before finishing "
-                "(exit, os._exit, an exit from a thread, or a crash)")
+        return (
+            f"the learner's process exited with code {code} {where} before finishing "
+            "(exit, os._exit, an exit from a thread, or a crash)"
+        )

@@ -36,8 +36,12 @@ class DrillCheck:
         data = json.loads(text)
         if not isinstance(data, dict) or set(data) != {"id", "problems", "cases", "named"}:
             raise ValueError("not a DrillCheck")
-        return cls(id=str(data["id"]), problems=[str(p) for p in data["problems"]], cases=int(data["cases"]),
-                   named={str(k): v if v is None else str(v) for k, v in dict(data["named"]).items()})
+        return cls(
+            id=str(data["id"]),
+            problems=[str(p) for p in data["problems"]],
+            cases=int(data["cases"]),
+            named={str(k): v if v is None else str(v) for k, v in dict(data["named"]).items()},
+        )
 
 
 def check_drill(drill, seeds=SEEDS) -> DrillCheck:
@@ -77,8 +81,9 @@ def check_drill(drill, seeds=SEEDS) -> DrillCheck:
         for planned in first:
             case, _ = judge(planned, run.call_trusted(stub, planned, file=str(stub_path)), str(stub_path))
             if case.status == "pass" or not case.message.startswith("not implemented"):
-                problems.append(f"the stub does not fail as 'not implemented' on {planned.label}: "
-                                f"{case.message or 'it passes'}")
+                problems.append(
+                    f"the stub does not fail as 'not implemented' on {planned.label}: {case.message or 'it passes'}"
+                )
                 break
     mistakes = run.mistakes()
     if len(mistakes) < 2:
@@ -96,8 +101,10 @@ def check_drill(drill, seeds=SEEDS) -> DrillCheck:
             if not any(mistake_run(run, mistake, p.index)[0].status != "pass" for p in run.plan if p.seed == seed):
                 weak.append(seed)
         if weak:
-            problems.append(f"weak case: mistake {mistake.key!r} passes every case on seed(s) "
-                            f"{', '.join(map(str, weak))} of {len(run.seeds)} (strengthen a case so every seed rejects it)")
+            problems.append(
+                f"weak case: mistake {mistake.key!r} passes every case on seed(s) "
+                f"{', '.join(map(str, weak))} of {len(run.seeds)} (strengthen a case so every seed rejects it)"
+            )
         if not failing:
             continue
         diagnosis = diagnose(run, [(i, o) for i, o in failing if o.leaves] or failing, passed)
@@ -150,8 +157,14 @@ def selfcheck(drill_ids: list[str], workers: int | None = None) -> list[DrillChe
     env = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
 
     def work() -> None:
-        proc = subprocess.Popen([sys.executable, "-m", "llmprep.grading.selfcheck"], stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "llmprep.grading.selfcheck"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
         timer = None
         try:
             while True:
@@ -165,9 +178,17 @@ def selfcheck(drill_ids: list[str], workers: int | None = None) -> list[DrillChe
                 proc.stdin.flush()
                 line = proc.stdout.readline()
                 timer.cancel()
-                report = DrillCheck.from_json(line) if line else DrillCheck(
-                    drill_id, [f"self-check stopped in this drill (timed out after {TIMEOUT_PER_DRILL:g} s, or crashed): "
-                               f"{(proc.stderr.read().strip().splitlines() or [''])[-1]}"])
+                report = (
+                    DrillCheck.from_json(line)
+                    if line
+                    else DrillCheck(
+                        drill_id,
+                        [
+                            f"self-check stopped in this drill (timed out after {TIMEOUT_PER_DRILL:g} s, or crashed): "
+                            f"{(proc.stderr.read().strip().splitlines() or [''])[-1]}"
+                        ],
+                    )
+                )
                 with lock:
                     reports.append(report)
                 if not line:
@@ -218,7 +239,13 @@ def check_all(workers: int | None = None) -> DrillReport:
     reports = [] if any(p.file.endswith("MANIFEST.sha256") for p in problems) else selfcheck(good, workers)
     for report in reports:
         for text in report.problems:
-            problems.append(Problem(f"solutions/{report.id}/cases.py", 1, text.strip(), "see solutions/README.md",
-                                    report.id))
-    return DrillReport(len(drills), problems, time.monotonic() - started, sum(r.cases for r in reports),
-                       sum(len(r.named) for r in reports))
+            problems.append(
+                Problem(f"solutions/{report.id}/cases.py", 1, text.strip(), "see solutions/README.md", report.id)
+            )
+    return DrillReport(
+        len(drills),
+        problems,
+        time.monotonic() - started,
+        sum(r.cases for r in reports),
+        sum(len(r.named) for r in reports),
+    )

@@ -78,13 +78,35 @@ def test_golden_tampered(folder, tmp_path, monkeypatch):
 
 
 def test_there_are_goldens_for_every_required_behaviour():
-    required = {"syntax_error", "missing_function", "wrong_shape", "nan_masked_rows", "inplace_mutation",
-                "forbidden_direct", "forbidden_aliased", "infinite_loop", "os_exit", "alloc_20gb", "print_50mb",
-                "import_reference"}
-    attacks = {"attack_frame_walk", "attack_gc_search", "attack_replace_compare", "attack_tensor_subclass",
-               "attack_forged_reply", "attack_fd_from_argv", "attack_cat_reference", "attack_aten_forbidden",
-               "attack_wrapped_original", "attack_setsid_child", "attack_terminal_escapes", "attack_malformed_frame",
-               "attack_reference_changed"}
+    required = {
+        "syntax_error",
+        "missing_function",
+        "wrong_shape",
+        "nan_masked_rows",
+        "inplace_mutation",
+        "forbidden_direct",
+        "forbidden_aliased",
+        "infinite_loop",
+        "os_exit",
+        "alloc_20gb",
+        "print_50mb",
+        "import_reference",
+    }
+    attacks = {
+        "attack_frame_walk",
+        "attack_gc_search",
+        "attack_replace_compare",
+        "attack_tensor_subclass",
+        "attack_forged_reply",
+        "attack_fd_from_argv",
+        "attack_cat_reference",
+        "attack_aten_forbidden",
+        "attack_wrapped_original",
+        "attack_setsid_child",
+        "attack_terminal_escapes",
+        "attack_malformed_frame",
+        "attack_reference_changed",
+    }
     assert required | attacks <= {f.name for f in FOLDERS}
 
 

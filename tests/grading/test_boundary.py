@@ -53,10 +53,17 @@ def _blob(obj) -> bytes:
     return buf.getvalue()
 
 
-@pytest.mark.parametrize("blob", [
-    _blob(Evil()), _blob([torch.ones(2).as_subclass(Sub)]), _blob({"not": "a list"}), b"garbage",
-    _blob([torch.ones(2).to_sparse()]),
-], ids=["pickled-callable", "tensor-subclass", "not-a-list", "garbage", "sparse"])
+@pytest.mark.parametrize(
+    "blob",
+    [
+        _blob(Evil()),
+        _blob([torch.ones(2).as_subclass(Sub)]),
+        _blob({"not": "a list"}),
+        b"garbage",
+        _blob([torch.ones(2).to_sparse()]),
+    ],
+    ids=["pickled-callable", "tensor-subclass", "not-a-list", "garbage", "sparse"],
+)
 def test_forged_blobs_are_invalid_not_executed(blob):
     with pytest.raises(InvalidMessage):
         load_tensors(blob)
@@ -68,12 +75,40 @@ def _reply_frame(**changes):
     return data, blob
 
 
-@pytest.mark.parametrize("changes", [
-    {"index": 3}, {"status": "pass"}, {"output": {"t": 99, "rg": False, "p": False, "g": None, "d": "cpu"}},
-    {"output": {"t": 0, "rg": True, "p": False, "g": None, "d": "cuda:7"}}, {"grads": [["grad of x", {"v": 1}]]},
-    {"error": {"type_name": "X", "text": "", "category": "verdict-pass", "lineno": None, "line": "", "traceback": ""}},
-    {"largest": ["big"]}, {"duration_s": float("nan")}, {"output": {"v": {"nested": "dict"}}},
-], ids=["wrong-index", "extra-field", "tensor-index", "device", "grad-not-tensor", "category", "shape", "nan", "scalar"])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"index": 3},
+        {"status": "pass"},
+        {"output": {"t": 99, "rg": False, "p": False, "g": None, "d": "cpu"}},
+        {"output": {"t": 0, "rg": True, "p": False, "g": None, "d": "cuda:7"}},
+        {"grads": [["grad of x", {"v": 1}]]},
+        {
+            "error": {
+                "type_name": "X",
+                "text": "",
+                "category": "verdict-pass",
+                "lineno": None,
+                "line": "",
+                "traceback": "",
+            }
+        },
+        {"largest": ["big"]},
+        {"duration_s": float("nan")},
+        {"output": {"v": {"nested": "dict"}}},
+    ],
+    ids=[
+        "wrong-index",
+        "extra-field",
+        "tensor-index",
+        "device",
+        "grad-not-tensor",
+        "category",
+        "shape",
+        "nan",
+        "scalar",
+    ],
+)
 def test_forged_replies_are_invalid(changes):
     data, blob = _reply_frame(**changes)
     with pytest.raises(InvalidMessage):
@@ -93,7 +128,7 @@ def test_frames_reject_oversized_and_non_json():
 
 # ---------------------------------------------------------------- the sandbox, for real
 
-PROBE = '''
+PROBE = """
 import os, sqlite3, sys
 from pathlib import Path
 
@@ -126,7 +161,7 @@ sys.stdout.flush()
 
 def softmax(x, dim=-1):
     raise NotImplementedError
-'''
+"""
 
 
 @pytest.mark.slow
@@ -139,14 +174,23 @@ def test_the_learner_cannot_read_references_or_the_store_but_can_write_its_temp_
     open_store().close()
     store = next(p for p in llmprep_home.rglob("*") if p.is_file())
     probe = tmp_path / "probe.py"
-    probe.write_text(f"SOLUTIONS = {str(paths.solutions_dir())!r}\nSTORE = {str(store)!r}\n"
-                     f"BANK = {str(paths.bank_dir())!r}\n" + PROBE)
+    probe.write_text(
+        f"SOLUTIONS = {str(paths.solutions_dir())!r}\nSTORE = {str(store)!r}\n"
+        f"BANK = {str(paths.bank_dir())!r}\n" + PROBE
+    )
     result = grade_file(probe, "softmax", device="cpu", seed=1)
     lines = set(result.stdout.splitlines())
-    assert {"reference DENIED Forbidden", "reference-raw DENIED PermissionError", "store-raw DENIED PermissionError",
-            "solutions-listing DENIED PermissionError", "store DENIED Forbidden",
-            "bank DENIED PermissionError", "tmp-write ALLOWED", "tmp-read ALLOWED",
-            "etc-passwd DENIED PermissionError"} <= lines, result.stdout + result.stderr
+    assert {
+        "reference DENIED Forbidden",
+        "reference-raw DENIED PermissionError",
+        "store-raw DENIED PermissionError",
+        "solutions-listing DENIED PermissionError",
+        "store DENIED Forbidden",
+        "bank DENIED PermissionError",
+        "tmp-write ALLOWED",
+        "tmp-read ALLOWED",
+        "etc-passwd DENIED PermissionError",
+    } <= lines, result.stdout + result.stderr
     assert result.sandbox == "" and result.status == "fail"
 
 
@@ -166,7 +210,7 @@ def test_grade_says_when_the_sandbox_is_off(tmp_path, monkeypatch):
     assert "no sandbox: " in console.export_text()
 
 
-ESCAPEE = '''
+ESCAPEE = """
 import ctypes, os, time
 libc = ctypes.CDLL(None)
 if libc.fork() == 0:
@@ -176,7 +220,7 @@ if libc.fork() == 0:
 
 def softmax(x, dim=-1):
     raise NotImplementedError
-'''
+"""
 
 
 def _named(name: bytes) -> list[int]:
@@ -214,9 +258,11 @@ def test_a_child_in_a_new_session_dies_with_the_learners_process(tmp_path):
 
 
 def test_drills_never_imports_grading():
-    code = ("import llmprep.drills, llmprep.drills.registry, llmprep.drills.check, llmprep.drills.stub, "
-            "llmprep.drills.manifest, llmprep.drills.static, sys; "
-            "print([m for m in sys.modules if m.startswith('llmprep.grading')])")
+    code = (
+        "import llmprep.drills, llmprep.drills.registry, llmprep.drills.check, llmprep.drills.stub, "
+        "llmprep.drills.manifest, llmprep.drills.static, sys; "
+        "print([m for m in sys.modules if m.startswith('llmprep.grading')])"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=60)
     assert done.stdout.strip() == "[]", done.stdout + done.stderr
 

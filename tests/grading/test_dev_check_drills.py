@@ -28,7 +28,9 @@ def load(folder):
 def test_unbalanced_markers_and_forbidden_use_in_the_reference(tmp_path):
     folder = copy_drill(tmp_path)
     source = (folder / "reference.py").read_text()
-    (folder / "reference.py").write_text(source.replace("    # llmprep: solution end\n", "    return torch.softmax(x, dim)\n"))
+    (folder / "reference.py").write_text(
+        source.replace("    # llmprep: solution end\n", "    return torch.softmax(x, dim)\n")
+    )
     messages = [p.message for p in static_problems(load(folder))]
     assert any("the reference uses forbidden torch.softmax" in m for m in messages)
     assert any("solution region never closed" in m for m in messages)
@@ -36,7 +38,9 @@ def test_unbalanced_markers_and_forbidden_use_in_the_reference(tmp_path):
 
 def test_signature_must_match_the_reference(tmp_path):
     folder = copy_drill(tmp_path)
-    yaml_text = (folder / "drill.yaml").read_text().replace('signature: "softmax(x, dim=-1)', 'signature: "softmax(x, axis=-1)')
+    yaml_text = (
+        (folder / "drill.yaml").read_text().replace('signature: "softmax(x, dim=-1)', 'signature: "softmax(x, axis=-1)')
+    )
     (folder / "drill.yaml").write_text(yaml_text)
     (problem,) = static_problems(load(folder))
     assert "signature names (x, axis) differ from the reference's (x, dim)" in problem.message
@@ -45,9 +49,12 @@ def test_signature_must_match_the_reference(tmp_path):
 def test_selfcheck_reports_weak_cases_and_misnamed_mistakes(tmp_path):
     folder = copy_drill(tmp_path)
     cases = (folder / "cases.py").read_text()
-    cases = cases.replace("        return ref.softmax(x, dim=-1)\n", "        return ref.softmax(x, dim=dim)\n")  # = reference
+    cases = cases.replace(
+        "        return ref.softmax(x, dim=-1)\n", "        return ref.softmax(x, dim=dim)\n"
+    )  # = reference
     cases = cases.replace('Mistake("sums_everything"', 'Mistake("unstable_again"').replace(
-        "sums_everything)", "unstable)")
+        "sums_everything)", "unstable)"
+    )
     (folder / "cases.py").write_text(cases)
     reference = (folder / "reference.py").read_text().replace("[0.5000, 0.5000, 0.0000]", "[0.4000, 0.6000, 0.0000]")
     (folder / "reference.py").write_text(reference)

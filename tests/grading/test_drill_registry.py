@@ -6,9 +6,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.grading.conftest import DRILL_IDS, DRILLS, _PROBLEMS
 from llmprep.drills.check import static_problems
 from llmprep.drills.stub import make_stub
+from tests.grading.conftest import _PROBLEMS, DRILL_IDS, DRILLS
 from tests.helpers import run_cli
 
 

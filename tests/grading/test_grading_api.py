@@ -3,7 +3,6 @@
 import json
 
 import pytest
-
 from rich.console import Console
 
 from llmprep.grading import grade_file, record_result, render_result
@@ -36,8 +35,10 @@ def test_grade_record_and_render(tmp_path, llmprep_home):
 
 def test_failure_json_has_no_infinities(tmp_path):
     target = tmp_path / "reward_loss.py"
-    target.write_text("import torch\n\ndef pairwise_reward_loss(chosen_rewards, rejected_rewards):\n"
-                      "    return -torch.log(torch.sigmoid(chosen_rewards - rejected_rewards)).mean()\n")
+    target.write_text(
+        "import torch\n\ndef pairwise_reward_loss(chosen_rewards, rejected_rewards):\n"
+        "    return -torch.log(torch.sigmoid(chosen_rewards - rejected_rewards)).mean()\n"
+    )
     result = grade_file(target, device="cpu", seed=5)
     assert result.status == "fail"
     assert result.diagnosis.key == "naive"
@@ -51,5 +52,6 @@ def test_a_drill_file_may_import_a_sibling_drill_file(tmp_path):
         "import torch\n\n"
         "def softmax(x, dim=-1):\n"
         "    e = (x - x.amax(dim=dim, keepdim=True)).exp()\n"
-        "    return e / e.sum(dim=dim, keepdim=True)\n")
+        "    return e / e.sum(dim=dim, keepdim=True)\n"
+    )
     assert grade_file(tmp_path / "softmax.py", device="cpu", seed=1).status == "pass"

@@ -15,15 +15,23 @@ def test_equal_tensors_pass():
     assert compare("output", x.clone(), x, TOL) is None
 
 
-@pytest.mark.parametrize("got, want, text", [
-    (torch.zeros(3), torch.zeros(4), "has shape (3,); expected (4,)"),
-    (torch.zeros(3, dtype=torch.float64), torch.zeros(3), "has dtype float64; expected float32"),
-    (torch.tensor([1.0, float("nan")]), torch.tensor([1.0, 2.0]), "1 NaN value(s) where the expected values are finite"),
-    (torch.zeros(2, 3), torch.randn(2, 3) + 5, "is all zeros; the expected output is not"),
-    (torch.full((4,), 0.25), torch.tensor([0.1, 0.2, 0.3, 0.4]), "is constant (every value is 0.25)"),
-    (3.0, torch.tensor(3.0), "expected a Tensor"),
-    (torch.tensor(3), 3, "use .item()"),
-], ids=["shape", "dtype", "nan", "zeros", "constant", "not-a-tensor", "tensor-for-int"])
+@pytest.mark.parametrize(
+    "got, want, text",
+    [
+        (torch.zeros(3), torch.zeros(4), "has shape (3,); expected (4,)"),
+        (torch.zeros(3, dtype=torch.float64), torch.zeros(3), "has dtype float64; expected float32"),
+        (
+            torch.tensor([1.0, float("nan")]),
+            torch.tensor([1.0, 2.0]),
+            "1 NaN value(s) where the expected values are finite",
+        ),
+        (torch.zeros(2, 3), torch.randn(2, 3) + 5, "is all zeros; the expected output is not"),
+        (torch.full((4,), 0.25), torch.tensor([0.1, 0.2, 0.3, 0.4]), "is constant (every value is 0.25)"),
+        (3.0, torch.tensor(3.0), "expected a Tensor"),
+        (torch.tensor(3), 3, "use .item()"),
+    ],
+    ids=["shape", "dtype", "nan", "zeros", "constant", "not-a-tensor", "tensor-for-int"],
+)
 def test_comparison_order_and_messages(got, want, text):
     problem = compare("output", got, want, TOL)
     assert problem and text in problem.message
@@ -69,7 +77,9 @@ def test_large_maps_are_pooled():
 
 
 def test_structure_mismatch_is_named():
-    problem = compare_all([("output", torch.zeros(2))], [("output[0]", torch.zeros(2)), ("output[1]", torch.zeros(2))], TOL)
+    problem = compare_all(
+        [("output", torch.zeros(2))], [("output[0]", torch.zeros(2)), ("output[1]", torch.zeros(2))], TOL
+    )
     assert "returned 1 value(s)" in problem.message and "expected 2" in problem.message
 
 

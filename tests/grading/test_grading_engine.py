@@ -50,12 +50,16 @@ def test_a_learner_may_detach_the_teacher():
     assert all(r.status == "pass" for r in results), [r.message for r in results if r.status != "pass"]
 
 
-@pytest.mark.parametrize("drill_id, entry, detach", [
-    ("ppo_loss", "ppo_clip_loss", (1, 2)),
-    ("dpo_loss", "dpo_loss", (2, 3)),
-    ("self_critical_loss", "self_critical_loss", (1, 2)),
-    ("mrt_loss", "mrt_loss", (1,)),
-], ids=["ppo", "dpo", "self_critical", "mrt"])
+@pytest.mark.parametrize(
+    "drill_id, entry, detach",
+    [
+        ("ppo_loss", "ppo_clip_loss", (1, 2)),
+        ("dpo_loss", "dpo_loss", (2, 3)),
+        ("self_critical_loss", "self_critical_loss", (1, 2)),
+        ("mrt_loss", "mrt_loss", (1,)),
+    ],
+    ids=["ppo", "dpo", "self_critical", "mrt"],
+)
 def test_constant_inputs_may_be_detached(drill_id, entry, detach):
     session = session_of(drill_id)
     ref = getattr(session.reference, entry)
@@ -95,8 +99,9 @@ def test_a_wrong_gradient_of_a_marked_input_fails():
 def _gradient_names(case: Case) -> list[str]:
     from llmprep.grading.plan import marks_trainable
 
-    request = CallRequest(0, case.args, case.kwargs, seed=1, grad=True, every_float=not marks_trainable(case),
-                          param_names=["a", "b"])
+    request = CallRequest(
+        0, case.args, case.kwargs, seed=1, grad=True, every_float=not marks_trainable(case), param_names=["a", "b"]
+    )
     reply = run_call(lambda a, b: (a * b).sum(), request, kind="function", device="cpu")
     assert reply.error is None and reply.no_grad_through is None
     return [name for name, _ in reply.grads]
@@ -172,8 +177,9 @@ def test_lora_init_state_exercises_the_low_rank_path_in_the_forward_pass():
             assert result.status == "fail" and result.message.startswith("output"), result.message
 
 
-def _write_drill(tmp_path, cases_py: str, reference_py: str, kind: str = "function", entry: str = "double",
-                 grad: bool = False) -> Drill:
+def _write_drill(
+    tmp_path, cases_py: str, reference_py: str, kind: str = "function", entry: str = "double", grad: bool = False
+) -> Drill:
     folder = tmp_path / "toy"
     folder.mkdir()
     (folder / "reference.py").write_text(textwrap.dedent(reference_py))
@@ -181,13 +187,29 @@ def _write_drill(tmp_path, cases_py: str, reference_py: str, kind: str = "functi
     (folder / "drill.yaml").write_text("")
     (tmp_path / manifest.MANIFEST).write_text(manifest.build(tmp_path))
     text = Text("toy", "toy")
-    return Drill(id="toy", dir=Path(folder), title=text, topic="attention", difficulty="junior", entry=entry, kind=kind,
-                 signature="", dtypes=("float64",), cuda_dtypes=(), tolerance={"float64": (1e-10, 1e-12)}, grad=grad,
-                 forbidden=(), hints=(text,), source=Source())
+    return Drill(
+        id="toy",
+        dir=Path(folder),
+        title=text,
+        topic="attention",
+        difficulty="junior",
+        entry=entry,
+        kind=kind,
+        signature="",
+        dtypes=("float64",),
+        cuda_dtypes=(),
+        tolerance={"float64": (1e-10, 1e-12)},
+        grad=grad,
+        forbidden=(),
+        hints=(text,),
+        source=Source(),
+    )
 
 
 def test_init_state_runs_on_the_reference_and_its_state_reaches_the_learner(tmp_path):
-    job = _write_drill(tmp_path, """
+    job = _write_drill(
+        tmp_path,
+        """
         import torch
         from llmprep.grading.api import Case, Mistake
 
@@ -202,7 +224,8 @@ def test_init_state_runs_on_the_reference_and_its_state_reaches_the_learner(tmp_
 
         def mistakes(ref):
             return []
-        """, """
+        """,
+        """
         import torch
 
         class Scale(torch.nn.Module):
@@ -212,7 +235,10 @@ def test_init_state_runs_on_the_reference_and_its_state_reaches_the_learner(tmp_
 
             def forward(self, x):
                 return x * self.scale
-        """, kind="module", entry="Scale")
+        """,
+        kind="module",
+        entry="Scale",
+    )
     session = DrillRun(job, "cpu", [1])
     planned = session.plan[0]
     state = planned.expected.state["scale"]
@@ -249,7 +275,8 @@ TOY_CASES = """
             Mistake("abs", "doubled |x|", lambda x: (2 * x.abs()).detach()),
             Mistake("not_detached", "not detached", lambda x: 2 * x),
             Mistake("plus_one", "added 1 everywhere", lambda x: (2 * x + 1).detach()),
-            Mistake("plus_one_if_positive", "added 1 when every x > 0", lambda x: (2 * x + bool((x > 0).all())).detach()),
+            Mistake("plus_one_if_positive", "added 1 when every x > 0",
+                    lambda x: (2 * x + bool((x > 0).all())).detach()),
         ]
 """
 
@@ -260,12 +287,16 @@ def toy(tmp_path):
 
 
 @pytest.mark.parametrize("reverse", [False, True], ids=["listed", "reversed"])
-@pytest.mark.parametrize("learner, key", [
-    (lambda x: 2 * x, "not_detached"),  # `abs` equals the reference on the first case: it must not be named
-    (lambda x: (2 * x + 1).detach(), "plus_one"),  # plus_one_if_positive matches on 1 case, plus_one on all 3
-    # both match on the one failing case (example); plus_one also fails the cases this learner passes
-    (lambda x: (2 * x + bool((x > 0).all())).detach(), "plus_one_if_positive"),
-], ids=["check-only", "most-cases", "tie-break"])
+@pytest.mark.parametrize(
+    "learner, key",
+    [
+        (lambda x: 2 * x, "not_detached"),  # `abs` equals the reference on the first case: it must not be named
+        (lambda x: (2 * x + 1).detach(), "plus_one"),  # plus_one_if_positive matches on 1 case, plus_one on all 3
+        # both match on the one failing case (example); plus_one also fails the cases this learner passes
+        (lambda x: (2 * x + bool((x > 0).all())).detach(), "plus_one_if_positive"),
+    ],
+    ids=["check-only", "most-cases", "tie-break"],
+)
 def test_diagnosis_names_the_mistake_that_fails_like_the_learner(toy, learner, key, reverse):
     if reverse:
         toy._mistakes = list(reversed(toy.mistakes()))
@@ -279,8 +310,17 @@ def test_no_diagnosis_when_no_mistake_fails_like_the_learner(toy):
     assert diagnose(toy, failing) is None
 
 
-ORDER_SENSITIVE = ["kd_loss", "ppo_loss", "dpo_loss", "self_critical_loss", "mrt_loss", "gae", "rlhf_rewards",
-                   "flash_attention", "magnitude_pruning"]
+ORDER_SENSITIVE = [
+    "kd_loss",
+    "ppo_loss",
+    "dpo_loss",
+    "self_critical_loss",
+    "mrt_loss",
+    "gae",
+    "rlhf_rewards",
+    "flash_attention",
+    "magnitude_pruning",
+]
 
 
 @pytest.mark.slow

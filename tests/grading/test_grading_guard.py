@@ -17,9 +17,17 @@ SOFTMAX = ["torch.softmax", "torch.nn.functional.softmax", "torch.Tensor.softmax
 
 @pytest.fixture
 def guard(tmp_path):
-    g = Guard(SOFTMAX + ["torch.nn.functional.scaled_dot_product_attention", "torch.nn.functional.gelu",
-                         "torch.nn.functional.layer_norm", "torch.nn.functional.cross_entropy"],
-              [str(tmp_path)], replace_code=False)
+    g = Guard(
+        SOFTMAX
+        + [
+            "torch.nn.functional.scaled_dot_product_attention",
+            "torch.nn.functional.gelu",
+            "torch.nn.functional.layer_norm",
+            "torch.nn.functional.cross_entropy",
+        ],
+        [str(tmp_path)],
+        replace_code=False,
+    )
     g.install()
     Forbidden.hits.clear()
     return g
@@ -28,27 +36,49 @@ def guard(tmp_path):
 X = torch.randn(2, 3, 4, 5, requires_grad=True)
 
 
-@pytest.mark.parametrize("call", [
-    lambda x: torch.softmax(x, -1),
-    lambda x: F.softmax(x, -1),
-    lambda x: x.softmax(-1),
-    lambda x: getattr(torch, "soft" + "max")(x, -1),
-    lambda x: importlib.import_module("torch.nn.functional").softmax(x, dim=-1),
-    lambda x: torch.special.softmax(x, -1),
-    lambda x: torch._C._VariableFunctions.softmax(x, -1),
-    lambda x: torch.ops.aten._softmax(x, -1, False),
-    lambda x: torch.ops.aten.softmax.int(x, -1),
-    lambda x: F.scaled_dot_product_attention(x, x, x),
-    lambda x: torch.ops.aten._scaled_dot_product_attention_math(x, x, x),
-    lambda x: torch.ops.aten._scaled_dot_product_flash_attention_for_cpu(x, x, x),
-    lambda x: torch._C._nn.gelu(x),
-    lambda x: torch.nn.GELU()(x),
-    lambda x: torch.ops.aten.native_layer_norm(x, [5], None, None, 1e-5),
-    lambda x: torch.nn.LayerNorm(5)(x),
-    lambda x: torch.ops.aten.nll_loss_forward(x.reshape(-1, 5).log(), torch.zeros(24, dtype=torch.long), None, 1, -100),
-], ids=["torch", "F", "method", "getattr", "import_module", "special", "VariableFunctions", "aten._softmax",
-        "aten.softmax.int", "sdpa", "aten.sdpa_math", "aten.sdpa_flash_cpu", "C._nn.gelu", "nn.GELU",
-        "aten.native_layer_norm", "nn.LayerNorm", "aten.nll_loss_forward"])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda x: torch.softmax(x, -1),
+        lambda x: F.softmax(x, -1),
+        lambda x: x.softmax(-1),
+        lambda x: getattr(torch, "soft" + "max")(x, -1),
+        lambda x: importlib.import_module("torch.nn.functional").softmax(x, dim=-1),
+        lambda x: torch.special.softmax(x, -1),
+        lambda x: torch._C._VariableFunctions.softmax(x, -1),
+        lambda x: torch.ops.aten._softmax(x, -1, False),
+        lambda x: torch.ops.aten.softmax.int(x, -1),
+        lambda x: F.scaled_dot_product_attention(x, x, x),
+        lambda x: torch.ops.aten._scaled_dot_product_attention_math(x, x, x),
+        lambda x: torch.ops.aten._scaled_dot_product_flash_attention_for_cpu(x, x, x),
+        lambda x: torch._C._nn.gelu(x),
+        lambda x: torch.nn.GELU()(x),
+        lambda x: torch.ops.aten.native_layer_norm(x, [5], None, None, 1e-5),
+        lambda x: torch.nn.LayerNorm(5)(x),
+        lambda x: torch.ops.aten.nll_loss_forward(
+            x.reshape(-1, 5).log(), torch.zeros(24, dtype=torch.long), None, 1, -100
+        ),
+    ],
+    ids=[
+        "torch",
+        "F",
+        "method",
+        "getattr",
+        "import_module",
+        "special",
+        "VariableFunctions",
+        "aten._softmax",
+        "aten.softmax.int",
+        "sdpa",
+        "aten.sdpa_math",
+        "aten.sdpa_flash_cpu",
+        "C._nn.gelu",
+        "nn.GELU",
+        "aten.native_layer_norm",
+        "nn.LayerNorm",
+        "aten.nll_loss_forward",
+    ],
+)
 def test_guard_catches_every_alias(guard, call):
     with pytest.raises(Forbidden), guard.on():
         call(X)
@@ -88,9 +118,16 @@ def test_popping_the_modes_is_caught(guard):
         _pop_mode()
 
 
-@pytest.mark.parametrize("name, aten", [("softmax", "_softmax"), ("log_softmax", "_log_softmax"),
-                                         ("scaled_dot_product_attention", "_scaled_dot_product_flash_attention_for_cpu"),
-                                         ("layer_norm", "native_layer_norm"), ("cross_entropy", "nll_loss_forward")])
+@pytest.mark.parametrize(
+    "name, aten",
+    [
+        ("softmax", "_softmax"),
+        ("log_softmax", "_log_softmax"),
+        ("scaled_dot_product_attention", "_scaled_dot_product_flash_attention_for_cpu"),
+        ("layer_norm", "native_layer_norm"),
+        ("cross_entropy", "nll_loss_forward"),
+    ],
+)
 def test_each_forbidden_api_maps_to_the_aten_ops_it_dispatches_to(name, aten):
     exact, prefix = op_names([f"torch.nn.functional.{name}"])
     assert aten in exact or any(aten.startswith(p) for p in prefix), ALIASES[name]
@@ -117,5 +154,9 @@ print("EXPOSED" if any(callable(c) for c in cells) or hasattr(fn, "__wrapped__")
 def test_pure_python_apis_lose_their_code_in_the_learners_process():
     done = subprocess.run([sys.executable, "-c", CODE_REPLACED], capture_output=True, text=True, timeout=120)
     lines = done.stdout.split("\n")
-    assert lines[:4] == ["FORBIDDEN torch.nn.utils.clip_grad_norm_", "FORBIDDEN torch.nn.MultiheadAttention",
-                         "FORBIDDEN torch.amp.GradScaler", "HIDDEN"], done.stdout + done.stderr
+    assert lines[:4] == [
+        "FORBIDDEN torch.nn.utils.clip_grad_norm_",
+        "FORBIDDEN torch.nn.MultiheadAttention",
+        "FORBIDDEN torch.amp.GradScaler",
+        "HIDDEN",
+    ], done.stdout + done.stderr

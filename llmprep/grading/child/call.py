@@ -108,13 +108,24 @@ def error_info(exc: BaseException, file: str | None) -> ErrorInfo:
         frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == file]
         if frames:
             info.lineno, info.line = frames[-1].lineno, (frames[-1].line or "").strip()
-            info.traceback = ("".join(traceback.format_list(frames[-5:]))
-                              + "".join(traceback.format_exception_only(type(exc), exc)).strip())[:4000]
+            info.traceback = (
+                "".join(traceback.format_list(frames[-5:]))
+                + "".join(traceback.format_exception_only(type(exc), exc)).strip()
+            )[:4000]
     return info
 
 
-def run_call(entry, req: CallRequest, *, kind: str, device: str, guard=nullcontext, file: str | None = None,
-             init_state=None, ctx=None) -> CallReply:
+def run_call(
+    entry,
+    req: CallRequest,
+    *,
+    kind: str,
+    device: str,
+    guard=nullcontext,
+    file: str | None = None,
+    init_state=None,
+    ctx=None,
+) -> CallReply:
     """Call `entry` on clones of the request's inputs. `init_state(module, ctx)` (trusted runs of the
     reference only) sets the module's values before its state_dict is taken."""
     reply = CallReply(args=clone(tuple(req.args), req.every_float), kwargs=clone(dict(req.kwargs), req.every_float))
@@ -137,8 +148,10 @@ def run_call(entry, req: CallRequest, *, kind: str, device: str, guard=nullconte
             else:
                 problem = module.load_state_dict(req.state, strict=False)
                 if problem.missing_keys or problem.unexpected_keys:
-                    reply.state_problem = (f"missing: {', '.join(problem.missing_keys) or '-'}; "
-                                           f"unexpected: {', '.join(problem.unexpected_keys) or '-'}")
+                    reply.state_problem = (
+                        f"missing: {', '.join(problem.missing_keys) or '-'}; "
+                        f"unexpected: {', '.join(problem.unexpected_keys) or '-'}"
+                    )
                     return reply
             module.to(device=device, dtype=TENSOR_DTYPES[req.dtype]) if req.dtype else module.to(device=device)
             fn = module
@@ -163,14 +176,25 @@ def _gradients(reply: CallReply, req: CallRequest, result, params, guard) -> Non
     upstream = req.upstream
     if upstream is None:  # the reference decides which outputs carry gradient; one shared upstream gradient
         gen = torch.Generator().manual_seed(req.seed + 1)
-        upstream = {n: torch.randn(v.shape, generator=gen, dtype=torch.float64).to(v.device)
-                    for n, v in outputs if v.requires_grad}
+        upstream = {
+            n: torch.randn(v.shape, generator=gen, dtype=torch.float64).to(v.device)
+            for n, v in outputs
+            if v.requires_grad
+        }
     reply.upstream = upstream
     names = dict(enumerate(req.param_names))
-    inputs = [(f"grad of {sub}", t) for i, a in enumerate(reply.args)
-              for sub, t in tensors_in(a, names.get(i, f"argument {i + 1}")) if t.requires_grad and t.is_leaf]
-    inputs += [(f"grad of {sub}", t) for k, a in reply.kwargs.items() for sub, t in tensors_in(a, k)
-               if t.requires_grad and t.is_leaf]
+    inputs = [
+        (f"grad of {sub}", t)
+        for i, a in enumerate(reply.args)
+        for sub, t in tensors_in(a, names.get(i, f"argument {i + 1}"))
+        if t.requires_grad and t.is_leaf
+    ]
+    inputs += [
+        (f"grad of {sub}", t)
+        for k, a in reply.kwargs.items()
+        for sub, t in tensors_in(a, k)
+        if t.requires_grad and t.is_leaf
+    ]
     inputs += [(f"grad of {n}", p) for n, p in params]
     if not upstream or not inputs:
         return

@@ -18,7 +18,6 @@ import types
 from contextlib import ExitStack, contextmanager
 from importlib import import_module
 
-import torch
 from torch.overrides import TorchFunctionMode
 from torch.utils._python_dispatch import TorchDispatchMode
 
@@ -32,21 +31,42 @@ ALIASES = {
     "native_layer_norm": {"layer_norm", "native_layer_norm"},
     "rms_norm": {"rms_norm", "_fused_rms_norm"},
     "gelu": {"gelu"},
-    "cross_entropy": {"cross_entropy", "cross_entropy_loss", "nll_loss", "nll_loss_forward", "nll_loss_nd",
-                      "nll_loss2d", "nll_loss2d_forward"},
+    "cross_entropy": {
+        "cross_entropy",
+        "cross_entropy_loss",
+        "nll_loss",
+        "nll_loss_forward",
+        "nll_loss_nd",
+        "nll_loss2d",
+        "nll_loss2d_forward",
+    },
     "nll_loss": {"nll_loss", "nll_loss_forward", "nll_loss_nd", "nll_loss2d", "nll_loss2d_forward"},
     "kl_div": {"kl_div"},
     "quantize_per_tensor": {"quantize_per_tensor", "quantize_per_tensor_dynamic"},
     "quantize_per_channel": {"quantize_per_channel"},
-    "fake_quantize_per_tensor_affine": {"fake_quantize_per_tensor_affine", "fake_quantize_per_tensor_affine_cachemask",
-                                        "_fake_quantize_per_tensor_affine_cachemask_tensor_qparams"},
-    "fake_quantize_per_channel_affine": {"fake_quantize_per_channel_affine",
-                                         "fake_quantize_per_channel_affine_cachemask"},
+    "fake_quantize_per_tensor_affine": {
+        "fake_quantize_per_tensor_affine",
+        "fake_quantize_per_tensor_affine_cachemask",
+        "_fake_quantize_per_tensor_affine_cachemask_tensor_qparams",
+    },
+    "fake_quantize_per_channel_affine": {
+        "fake_quantize_per_channel_affine",
+        "fake_quantize_per_channel_affine_cachemask",
+    },
 }
 
 
-PROCESS_EVENTS = {"subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork", "os.forkpty",
-                  "pty.spawn", "os.startfile"}
+PROCESS_EVENTS = {
+    "subprocess.Popen",
+    "os.system",
+    "os.exec",
+    "os.posix_spawn",
+    "os.spawn",
+    "os.fork",
+    "os.forkpty",
+    "pty.spawn",
+    "os.startfile",
+}
 
 
 class Forbidden(BaseException):
@@ -91,10 +111,10 @@ class _FunctionGuard(TorchFunctionMode):
 
 
 class _DispatchGuard(TorchDispatchMode):
-
     @classmethod
     def _should_skip_dynamo(cls) -> bool:
         return False  # torch would import torch._dynamo (seconds) to wrap __torch_dispatch__; nothing compiles here
+
     def __init__(self, guard: "Guard"):
         super().__init__()
         self.guard = guard
@@ -210,8 +230,9 @@ class Guard:
         from torch.overrides import _get_current_function_mode_stack
         from torch.utils._python_dispatch import _get_current_dispatch_mode_stack
 
-        return (any(m is self._modes[0] for m in _get_current_function_mode_stack())
-                and any(m is self._modes[1] for m in _get_current_dispatch_mode_stack()))
+        return any(m is self._modes[0] for m in _get_current_function_mode_stack()) and any(
+            m is self._modes[1] for m in _get_current_dispatch_mode_stack()
+        )
 
     @contextmanager
     def on(self):

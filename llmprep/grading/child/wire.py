@@ -17,9 +17,23 @@ import torch
 
 from .frames import InvalidMessage
 
-TENSOR_DTYPES = {str(d).removeprefix("torch."): d for d in (
-    torch.float16, torch.bfloat16, torch.float32, torch.float64, torch.complex64, torch.complex128,
-    torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64, torch.bool)}
+TENSOR_DTYPES = {
+    str(d).removeprefix("torch."): d
+    for d in (
+        torch.float16,
+        torch.bfloat16,
+        torch.float32,
+        torch.float64,
+        torch.complex64,
+        torch.complex128,
+        torch.uint8,
+        torch.int8,
+        torch.int16,
+        torch.int32,
+        torch.int64,
+        torch.bool,
+    )
+}
 MAX_DEPTH = 20
 MAX_NODES = 100_000
 MAX_ELEMENTS = 1 << 27
@@ -52,8 +66,13 @@ class Encoder:
             return {"v": obj}
         if isinstance(obj, torch.Tensor):
             grad = obj.grad if obj.is_leaf and obj.grad is not None else None
-            return {"t": self.tensor(obj), "rg": bool(obj.requires_grad), "p": isinstance(obj, torch.nn.Parameter),
-                    "g": None if grad is None else self.tensor(grad), "d": str(obj.device)}
+            return {
+                "t": self.tensor(obj),
+                "rg": bool(obj.requires_grad),
+                "p": isinstance(obj, torch.nn.Parameter),
+                "g": None if grad is None else self.tensor(grad),
+                "d": str(obj.device),
+            }
         if isinstance(obj, torch.dtype):
             return {"dt": str(obj).removeprefix("torch.")}
         if isinstance(obj, (list, tuple)):
@@ -184,8 +203,14 @@ class ErrorInfo:
     line: str = ""
     traceback: str = ""  # the learner's own frames
 
-    SPEC = {"type_name": (str,), "text": (str,), "category": (str,), "lineno": (int, None), "line": (str,),
-            "traceback": (str,)}
+    SPEC = {
+        "type_name": (str,),
+        "text": (str,),
+        "category": (str,),
+        "lineno": (int, None),
+        "line": (str,),
+        "traceback": (str,),
+    }
 
     def to_json(self) -> dict:
         return {k: getattr(self, k) for k in self.SPEC}
@@ -209,8 +234,14 @@ class Loaded:
     error: ErrorInfo | None = None
     forbidden: str | None = None
 
-    SPEC = {"ok": (bool,), "entry_type": (str,), "sandbox": (str,), "device": (str,), "error": (dict, None),
-            "forbidden": (str, None)}
+    SPEC = {
+        "ok": (bool,),
+        "entry_type": (str,),
+        "sandbox": (str,),
+        "device": (str,),
+        "error": (dict, None),
+        "forbidden": (str, None),
+    }
 
     def to_json(self) -> dict:
         return {**vars(self), "error": self.error.to_json() if self.error else None}
@@ -261,22 +292,40 @@ class CallReply:
 
 def encode_request(req: CallRequest) -> tuple[dict, bytes]:
     enc = Encoder()
-    data = {"index": req.index, "args": enc.value(tuple(req.args)), "kwargs": enc.value(dict(req.kwargs)),
-            "seed": req.seed, "grad": req.grad, "every_float": req.every_float,
-            "init": enc.value(req.init) if req.init is not None else None,
-            "state": enc.value(req.state) if req.state is not None else None, "dtype": req.dtype,
-            "upstream": enc.value(req.upstream) if req.upstream is not None else None,
-            "param_names": list(req.param_names), "measure": req.measure}
+    data = {
+        "index": req.index,
+        "args": enc.value(tuple(req.args)),
+        "kwargs": enc.value(dict(req.kwargs)),
+        "seed": req.seed,
+        "grad": req.grad,
+        "every_float": req.every_float,
+        "init": enc.value(req.init) if req.init is not None else None,
+        "state": enc.value(req.state) if req.state is not None else None,
+        "dtype": req.dtype,
+        "upstream": enc.value(req.upstream) if req.upstream is not None else None,
+        "param_names": list(req.param_names),
+        "measure": req.measure,
+    }
     return data, enc.blob()
 
 
 def decode_request(data: dict, blob: bytes, device: str) -> CallRequest:
     dec = Decoder(load_tensors(blob), ("cpu", device))
     opt = lambda n: dec.value(n) if n is not None else None  # noqa: E731
-    req = CallRequest(index=data["index"], args=dec.value(data["args"]), kwargs=dec.value(data["kwargs"]),
-                      seed=data["seed"], grad=data["grad"], every_float=data["every_float"], init=opt(data["init"]),
-                      state=opt(data["state"]), dtype=data["dtype"], upstream=opt(data["upstream"]),
-                      param_names=data["param_names"], measure=data["measure"])
+    req = CallRequest(
+        index=data["index"],
+        args=dec.value(data["args"]),
+        kwargs=dec.value(data["kwargs"]),
+        seed=data["seed"],
+        grad=data["grad"],
+        every_float=data["every_float"],
+        init=opt(data["init"]),
+        state=opt(data["state"]),
+        dtype=data["dtype"],
+        upstream=opt(data["upstream"]),
+        param_names=data["param_names"],
+        measure=data["measure"],
+    )
     move = lambda v: v.to(device) if isinstance(v, torch.Tensor) else v  # noqa: E731
     req.args = _map(req.args, move)
     req.kwargs = _map(req.kwargs, move)
@@ -291,10 +340,21 @@ def _map(obj, fn):
     return fn(obj) if isinstance(obj, torch.Tensor) and not isinstance(obj, torch.nn.Parameter) else obj
 
 
-REPLY_SPEC = {"output": (dict, None), "grads": (list,), "args": (dict,), "kwargs": (dict,), "requires_grad": (list,),
-              "no_grad_through": (str, None), "state_problem": (str, None), "error": (dict, None),
-              "forbidden": (str, None), "largest": (list, None), "duration_s": (float, int), "index": (int,),
-              "unsupported": (str, None)}
+REPLY_SPEC = {
+    "output": (dict, None),
+    "grads": (list,),
+    "args": (dict,),
+    "kwargs": (dict,),
+    "requires_grad": (list,),
+    "no_grad_through": (str, None),
+    "state_problem": (str, None),
+    "error": (dict, None),
+    "forbidden": (str, None),
+    "largest": (list, None),
+    "duration_s": (float, int),
+    "index": (int,),
+    "unsupported": (str, None),
+}
 
 
 def encode_reply(reply: CallReply, index: int) -> tuple[dict, bytes]:
@@ -304,13 +364,21 @@ def encode_reply(reply: CallReply, index: int) -> tuple[dict, bytes]:
         output = enc.value(reply.output)
     except Unsupported as err:
         output, unsupported = None, str(err)
-    data = {"output": output, "grads": [[n, enc.value(g)] for n, g in reply.grads],
-            "args": enc.value(tuple(reply.args)), "kwargs": enc.value(dict(reply.kwargs)),
-            "requires_grad": [[n, b] for n, b in reply.requires_grad.items()],
-            "no_grad_through": reply.no_grad_through, "state_problem": reply.state_problem,
-            "error": reply.error.to_json() if reply.error else None, "forbidden": reply.forbidden,
-            "largest": list(reply.largest) if reply.largest is not None else None,
-            "duration_s": float(reply.duration_s), "index": index, "unsupported": unsupported}
+    data = {
+        "output": output,
+        "grads": [[n, enc.value(g)] for n, g in reply.grads],
+        "args": enc.value(tuple(reply.args)),
+        "kwargs": enc.value(dict(reply.kwargs)),
+        "requires_grad": [[n, b] for n, b in reply.requires_grad.items()],
+        "no_grad_through": reply.no_grad_through,
+        "state_problem": reply.state_problem,
+        "error": reply.error.to_json() if reply.error else None,
+        "forbidden": reply.forbidden,
+        "largest": list(reply.largest) if reply.largest is not None else None,
+        "duration_s": float(reply.duration_s),
+        "index": index,
+        "unsupported": unsupported,
+    }
     return data, enc.blob()
 
 
@@ -340,10 +408,17 @@ def decode_reply(data: dict, blob: bytes, index: int, devices: tuple[str, ...]) 
     kwargs = dec.value(data["kwargs"])
     if not isinstance(args, tuple) or not isinstance(kwargs, dict):
         raise InvalidMessage("inputs that are not (tuple, dict)")
-    reply = CallReply(output=dec.value(data["output"]) if data["output"] is not None else None, grads=grads,
-                      args=args, kwargs=kwargs, requires_grad=flags, no_grad_through=data["no_grad_through"],
-                      state_problem=data["state_problem"],
-                      error=ErrorInfo.from_json(data["error"]) if data["error"] is not None else None,
-                      forbidden=data["forbidden"], largest=tuple(largest) if largest is not None else None,
-                      duration_s=float(data["duration_s"]))
+    reply = CallReply(
+        output=dec.value(data["output"]) if data["output"] is not None else None,
+        grads=grads,
+        args=args,
+        kwargs=kwargs,
+        requires_grad=flags,
+        no_grad_through=data["no_grad_through"],
+        state_problem=data["state_problem"],
+        error=ErrorInfo.from_json(data["error"]) if data["error"] is not None else None,
+        forbidden=data["forbidden"],
+        largest=tuple(largest) if largest is not None else None,
+        duration_s=float(data["duration_s"]),
+    )
     return reply, data["unsupported"]
