@@ -125,6 +125,7 @@ def _run(
     from llmprep.grading.evaluate import explain, forbidden_message, judge
     from llmprep.grading.plan import DrillRun
 
+    torch.set_num_threads(1)  # the learner's process computes at the same time; the cases are small
     if device == "cuda" and not torch.cuda.is_available():
         result.message = "--device cuda: no CUDA device is available (use --device cpu)"
         return

@@ -335,3 +335,72 @@ def test_every_mistake_is_named_whatever_the_list_order(drill_id):
             assert failing, mistake.key
             diagnosis = diagnose(session, failing)
             assert diagnosis and diagnosis.key == mistake.key, (order, mistake.key, diagnosis)
+
+
+# ---------------------------------------------------------------- the case's own rules
+
+RULES_REFERENCE = """
+    import torch
+
+    def rowsum(x):
+        out = x[:, 0].clone()
+        for j in range(1, x.shape[1]):  # one column at a time: nothing larger than a row is created
+            out = out + x[:, j]
+        return out
+
+    class Frozen(torch.nn.Module):
+        def __init__(self, n):
+            super().__init__()
+            self.weight = torch.nn.Parameter(torch.ones(n), requires_grad=False)
+            self.bias = torch.nn.Parameter(torch.zeros(n))
+
+        def forward(self, x):
+            return x * self.weight + self.bias
+"""
+
+RULES_CASES = """
+    from llmprep.grading.api import Case, Mistake
+
+    def cases(ctx):
+        return [Case("example", (ctx.randn(4, 3),), kind="example"),
+                Case("bounded", (ctx.randn(64, 48),), max_intermediate=64 * 2),
+                Case("loose", (1e3 * ctx.randn(5, 3),), tol_scale=1e9)]
+
+    def mistakes(ref):
+        return []
+"""
+
+
+def test_max_intermediate_rejects_a_large_tensor_and_tol_scale_loosens_a_case(tmp_path):
+    run = DrillRun(_write_drill(tmp_path, RULES_CASES, RULES_REFERENCE, entry="rowsum"), "cpu", [1])
+    bounded, loose = run.plan[1], run.plan[2]
+    assert judge(bounded, run.call_trusted(run.entry, bounded))[0].status == "pass"
+    result, _ = judge(bounded, run.call_trusted(lambda x: (x * 1.0).sum(-1), bounded))
+    assert result.status == "fail"
+    assert result.message.startswith("your call created a (64, 48) tensor: 3072 elements; this case allows at most 128")
+    off = lambda x: run.entry(x) * (1 + 1e-4)  # noqa: E731 - wrong beyond float64's rtol, within 1e9 x that
+    assert judge(loose, run.call_trusted(off, loose))[0].status == "pass"
+    assert judge(run.plan[0], run.call_trusted(off, run.plan[0]))[0].status == "fail"
+
+
+def test_frozen_parameters_must_stay_frozen(tmp_path):
+    cases = """
+        from llmprep.grading.api import Case
+
+        def cases(ctx):
+            return [Case("example", (ctx.randn(4, 3),), init=(3,), kind="example")]
+
+        def mistakes(ref):
+            return []
+    """
+    run = DrillRun(_write_drill(tmp_path, cases, RULES_REFERENCE, kind="module", entry="Frozen", grad=True), "cpu", [1])
+    planned = run.plan[0]
+    assert judge(planned, run.call_trusted(run.entry, planned))[0].status == "pass"
+
+    class Trainable(run.entry):
+        def __init__(self, n):
+            super().__init__(n)
+            self.weight.requires_grad_(True)
+
+    result, _ = judge(planned, run.call_trusted(Trainable, planned))
+    assert result.status == "fail" and "parameter `weight` has requires_grad=True; it must be frozen" in result.message

@@ -1,14 +1,15 @@
 """The typed messages between the grader and the learner's process, and how values cross.
 
 A value (the args of a call, what it returned) becomes a JSON tree whose tensors point into one
-blob written with torch.save; the receiver reads the blob with torch.load(weights_only=True), so
-nothing but plain tensors and the JSON types ever comes back to life on the trusted side. Every
-field of every message is checked on arrival: anything else is InvalidMessage.
+blob of raw bytes, laid out in the message's `tensors` list as (dtype, shape, offset, size). No
+pickle crosses at all: the receiver checks the layout and rebuilds plain tensors with
+torch.frombuffer, so nothing but plain tensors and the JSON types ever comes back to life on the
+trusted side. Every field of every message is checked on arrival: anything else is InvalidMessage.
 """
 
 from __future__ import annotations
 
-import io
+import ctypes
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -82,29 +83,46 @@ class Encoder:
             return {"m": [[self.value(k, depth + 1), self.value(v, depth + 1)] for k, v in obj.items()]}
         raise Unsupported(f"a value of type {type(obj).__name__}")
 
-    def blob(self) -> bytes:
-        if not self.tensors:
-            return b""
-        buf = io.BytesIO()
-        torch.save(self.tensors, buf)
-        return buf.getvalue()
+    def blob(self) -> tuple[list, bytes]:
+        """(the layout for the message's `tensors` field, the raw bytes of every tensor)."""
+        layout, chunks, offset = [], [], 0
+        for t in self.tensors:
+            t = t.contiguous()
+            size = t.numel() * t.element_size()
+            chunks.append(ctypes.string_at(t.data_ptr(), size) if size else b"")
+            layout.append([str(t.dtype).removeprefix("torch."), list(t.shape), offset, size])
+            offset += size
+        return layout, b"".join(chunks)
 
 
-def load_tensors(blob: bytes) -> list[torch.Tensor]:
-    """The tensors of a blob: plain, strided, CPU tensors of a known dtype, or InvalidMessage."""
-    if not blob:
-        return []
-    try:
-        tensors = torch.load(io.BytesIO(blob), weights_only=True, map_location="cpu")
-    except Exception as err:  # noqa: BLE001 - anything the unpickler refuses is a forged or broken blob
-        raise InvalidMessage(f"a tensor blob torch.load refuses ({type(err).__name__})") from None
-    if not isinstance(tensors, list):
-        raise InvalidMessage("a tensor blob that is not a list")
-    for t in tensors:
-        if type(t) is not torch.Tensor or t.layout != torch.strided or t.is_quantized or t.is_meta:
-            raise InvalidMessage("a tensor blob with something other than plain tensors")
-        if t.dtype not in TENSOR_DTYPES.values() or t.numel() > MAX_ELEMENTS:
-            raise InvalidMessage(f"a tensor of dtype {t.dtype} and {t.numel()} elements")
+def load_tensors(layout, blob: bytes) -> list[torch.Tensor]:
+    """Plain CPU tensors rebuilt from raw bytes, or InvalidMessage if the layout does not fit the blob."""
+    if not isinstance(layout, list) or len(layout) > MAX_NODES:
+        raise InvalidMessage("a tensor layout that is not a list")
+    tensors = []
+    for entry in layout:
+        if not isinstance(entry, list) or len(entry) != 4:
+            raise InvalidMessage("a tensor layout entry that is not (dtype, shape, offset, size)")
+        dtype, shape, offset, size = entry
+        if type(dtype) is not str or dtype not in TENSOR_DTYPES:
+            raise InvalidMessage(f"a tensor of an unknown dtype {str(dtype)[:40]!r}")
+        if not isinstance(shape, list) or len(shape) > 16 or not all(type(n) is int and n >= 0 for n in shape):
+            raise InvalidMessage("a tensor shape that is not a list of sizes")
+        numel = math.prod(shape)
+        kind = TENSOR_DTYPES[dtype]
+        if (
+            numel > MAX_ELEMENTS
+            or type(offset) is not int
+            or type(size) is not int
+            or offset < 0
+            or size != numel * kind.itemsize
+            or offset + size > len(blob)
+        ):
+            raise InvalidMessage("a tensor whose bytes do not match its shape or lie outside the message")
+        if size:
+            tensors.append(torch.frombuffer(bytearray(blob[offset : offset + size]), dtype=kind).reshape(shape))
+        else:
+            tensors.append(torch.empty(shape, dtype=kind))
     return tensors
 
 
@@ -306,11 +324,12 @@ def encode_request(req: CallRequest) -> tuple[dict, bytes]:
         "param_names": list(req.param_names),
         "measure": req.measure,
     }
-    return data, enc.blob()
+    data["tensors"], blob = enc.blob()
+    return data, blob
 
 
 def decode_request(data: dict, blob: bytes, device: str) -> CallRequest:
-    dec = Decoder(load_tensors(blob), ("cpu", device))
+    dec = Decoder(load_tensors(data["tensors"], blob), ("cpu", device))
     opt = lambda n: dec.value(n) if n is not None else None  # noqa: E731
     req = CallRequest(
         index=data["index"],
@@ -354,6 +373,7 @@ REPLY_SPEC = {
     "duration_s": (float, int),
     "index": (int,),
     "unsupported": (str, None),
+    "tensors": (list,),
 }
 
 
@@ -379,7 +399,8 @@ def encode_reply(reply: CallReply, index: int) -> tuple[dict, bytes]:
         "index": index,
         "unsupported": unsupported,
     }
-    return data, enc.blob()
+    data["tensors"], blob = enc.blob()
+    return data, blob
 
 
 def decode_reply(data: dict, blob: bytes, index: int, devices: tuple[str, ...]) -> tuple[CallReply, str | None]:
@@ -387,7 +408,7 @@ def decode_reply(data: dict, blob: bytes, index: int, devices: tuple[str, ...]) 
     data = _check(data, REPLY_SPEC, "reply")
     if data["index"] != index:
         raise InvalidMessage(f"a reply for call {data['index']} while call {index} was running")
-    dec = Decoder(load_tensors(blob), devices)
+    dec = Decoder(load_tensors(data["tensors"], blob), devices)
     grads = []
     for pair in data["grads"]:
         if not isinstance(pair, list) or len(pair) != 2 or type(pair[0]) is not str:
