@@ -20,6 +20,7 @@ from llmprep.grading.result import CaseResult, GradeResult
 from llmprep.grading.runner import STARTUP_TIMEOUT, TOTAL_TIMEOUT, LearnerProcess, Stopped, protected_paths
 
 DEVICES = ("auto", "cpu", "cuda")
+FIRST_CALL_SLACK = 20.0  # the first call also pays for torch's lazy start (autograd threads, kernels)
 SEEDS_PER_GRADE = 2  # a standard grade runs every case on this many base seeds; --seed replays one
 
 
@@ -156,7 +157,7 @@ def _run(
         return
     total_deadline = time.monotonic() + total_timeout
     devices = ("cpu", device, f"{device}:0") if device != "cpu" else ("cpu",)
-    current = None
+    current = sender = None
     try:
         learner.phase = "the startup phase"
         data, _ = learner.receive(min(time.monotonic() + STARTUP_TIMEOUT, total_deadline), STARTUP_TIMEOUT)
@@ -172,11 +173,13 @@ def _run(
             _not_loaded(result, loaded, drill, path, device, explain, forbidden_message)
             return
         failing, passed = [], []
-        sender = _send_all(learner, run.plan, encode_request)  # the next request waits while a reply is judged
+        sender = _Sender(learner, run.plan, encode_request)
+        sender.start()
         for planned in run.plan:
             current = planned
             learner.phase = f"case {planned.label}"
-            data, blob = learner.receive(min(time.monotonic() + case_timeout, total_deadline), case_timeout)
+            limit = case_timeout + (FIRST_CALL_SLACK if planned.index == 0 else 0.0)  # torch warms up on the first
+            data, blob = learner.receive(min(time.monotonic() + limit, total_deadline), limit)
             reply, unsupported = decode_reply(data, blob, planned.index, devices)
             case, outcome = judge(planned, reply, str(path.resolve()), unsupported)
             result.cases.append(case)
@@ -195,7 +198,8 @@ def _run(
         )
         return
     except Stopped as stop:
-        _stopped(result, current, stop.cause, "fail" if stop.kind == "invalid" else "error")
+        cause = sender.error if sender is not None and sender.error else stop.cause
+        _stopped(result, current, cause, "fail" if stop.kind == "invalid" else "error")
         return
     if any(c.status == "error" for c in result.cases):
         result.status = "error"
@@ -209,18 +213,28 @@ def _run(
         first.diagnosis = result.diagnosis
 
 
-def _send_all(learner: LearnerProcess, plan: list, encode) -> threading.Thread:
-    """Send every request from a thread: the learner's process computes the next call while this one is judged."""
+class _Sender(threading.Thread):
+    """Sends every request: the learner's process computes the next call while this one is judged."""
 
-    def send() -> None:
-        for planned in plan:
-            if learner.closed or learner.proc.poll() is not None:
+    def __init__(self, learner: LearnerProcess, plan: list, encode):
+        super().__init__(daemon=True)
+        self.learner, self.plan, self.encode = learner, plan, encode
+        self.error = ""
+
+    def run(self) -> None:
+        for planned in self.plan:
+            if self.learner.closed or self.learner.proc.poll() is not None:
                 return
-            learner.send(*encode(planned.learner_request()))
-
-    thread = threading.Thread(target=send, daemon=True)
-    thread.start()
-    return thread
+            try:
+                frame = self.encode(planned.learner_request())
+            except Exception as exc:  # noqa: BLE001 - a drill's case the wire cannot carry: the drill's bug
+                self.error = (
+                    f"internal error: case {planned.label} cannot be sent to the learner's process "
+                    f"({type(exc).__name__}: {exc}); run `llmprep dev check`"
+                )
+                self.learner.kill()
+                return
+            self.learner.send(*frame)
 
 
 def _not_loaded(result, loaded, drill, path, device, explain, forbidden_message) -> None:

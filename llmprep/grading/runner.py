@@ -54,7 +54,8 @@ SYSTEM_READ = (
     "/sys/devices/system/cpu",
     "/sys/fs/cgroup",
 )
-CUDA_READ = (
+# untested: no GPU was available when the sandbox was written
+CUDA_DEVICES = (
     "/dev/nvidiactl",
     "/dev/nvidia0",
     "/dev/nvidia-uvm",
@@ -129,12 +130,13 @@ def sandbox_paths(file: Path, tmp: Path, hidden: list[str], cuda: bool) -> tuple
                 (farm / os.path.basename(part)).symlink_to(part)
             links[root] = str(farm)
             read += parts
-    system = [p for p in SYSTEM_READ + (CUDA_READ if cuda else ()) if os.path.exists(p)]
+    system = [p for p in SYSTEM_READ if os.path.exists(p)]
+    devices = [p for p in CUDA_DEVICES if cuda and os.path.exists(p)]  # opened read-write, with ioctls
     learner = os.path.realpath(file)
     folder = os.path.dirname(learner)
     read += [p for p in system if not any(_inside(h, p) for h in hidden)]
     read += [learner] + [p for p in _carve(folder, hidden) if p != learner]
-    return read, [str(tmp)], links
+    return read, [str(tmp)] + devices, links
 
 
 def _user_tasks() -> int:

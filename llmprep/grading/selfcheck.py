@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 SEEDS = (0, 1, 2, 3, 4)  # a mistake caught on only some of them is a weak case
-TIMEOUT_PER_DRILL = 120.0
+TIMEOUT_PER_DRILL = 300.0  # flash_attention alone takes ~30 s on an idle core
 
 
 @dataclass
@@ -49,6 +49,7 @@ def check_drill(drill, seeds=SEEDS) -> DrillCheck:
     from llmprep.grading.api import CASE_KINDS
     from llmprep.grading.child.call import load_file
     from llmprep.grading.child.guard import Forbidden, Guard
+    from llmprep.grading.child.wire import encode_request
     from llmprep.grading.diagnose import diagnose, mistake_run
     from llmprep.grading.evaluate import judge
     from llmprep.grading.examples import check_examples
@@ -85,6 +86,12 @@ def check_drill(drill, seeds=SEEDS) -> DrillCheck:
                     f"the stub does not fail as 'not implemented' on {planned.label}: {case.message or 'it passes'}"
                 )
                 break
+    for planned in first:  # what the learner's process gets must cross the wire
+        try:
+            encode_request(planned.learner_request())
+        except Exception as exc:  # noqa: BLE001 - reported as the drill's problem
+            problems.append(f"case {planned.label} cannot be sent to the learner's process ({type(exc).__name__}: {exc})")
+            break
     mistakes = run.mistakes()
     if len(mistakes) < 2:
         problems.append(f"{len(mistakes)} known mistake(s); give at least 2 in cases.py mistakes()")
@@ -206,7 +213,17 @@ def selfcheck(drill_ids: list[str], workers: int | None = None) -> list[DrillChe
         t.start()
     for t in threads:
         t.join()
+    done = {r.id for r in reports}
+    reports += [
+        DrillCheck(i, ["not self-checked: every worker process stopped before this drill"])
+        for i in drill_ids
+        if i not in done
+    ]
     return sorted(reports, key=lambda r: r.id)
+
+
+if __name__ == "__main__":
+    main()
 
 
 @dataclass

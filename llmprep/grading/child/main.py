@@ -41,7 +41,7 @@ def main() -> None:
     torch.set_num_threads(1)
     from .call import error_info, load_file, run_call
     from .guard import Forbidden, Guard
-    from .wire import Loaded, decode_request, encode_reply
+    from .wire import CallReply, ErrorInfo, Loaded, decode_request, encode_reply
 
     data, _ = frames.receive(sock)
     data.pop("t", None)
@@ -78,7 +78,12 @@ def main() -> None:
         Forbidden.hits.clear()
         reply = run_call(entry, request, kind=load.kind, device=load.device, guard=guard.on, file=str(path))
         reply.forbidden = Forbidden.hits[0] if Forbidden.hits else None
-        frames.send(sock, *encode_reply(reply, request.index))
+        try:
+            frame = encode_reply(reply, request.index)
+        except Exception as err:  # noqa: BLE001 - their inputs or outputs hold something that cannot be sent
+            text = f"your call left a value that cannot be sent back ({type(err).__name__}: {str(err)[:200]})"
+            frame = encode_reply(CallReply(error=ErrorInfo("UnsendableValue", text, "other")), request.index)
+        frames.send(sock, *frame)
     for stream in (sys.stdout, sys.stderr):
         stream.flush()
     frames.send(sock, {"t": "bye"})

@@ -76,6 +76,8 @@ class Encoder:
             }
         if isinstance(obj, torch.dtype):
             return {"dt": str(obj).removeprefix("torch.")}
+        if isinstance(obj, torch.device):
+            return {"dev": str(obj)}
         if isinstance(obj, (list, tuple)):
             items = [self.value(o, depth + 1) for o in obj]
             return {"l": items} if isinstance(obj, list) else {"u": items}
@@ -154,6 +156,10 @@ class Decoder:
             if node["dt"] not in TENSOR_DTYPES:
                 raise InvalidMessage("an unknown dtype")
             return TENSOR_DTYPES[node["dt"]]
+        if set(node) == {"dev"}:
+            if node["dev"] not in self.devices:
+                raise InvalidMessage("a device that is not the grading device")
+            return torch.device(node["dev"])
         if set(node) == {"l"} and isinstance(node["l"], list):
             return [self.value(n, depth + 1) for n in node["l"]]
         if set(node) == {"u"} and isinstance(node["u"], list):
@@ -384,6 +390,8 @@ def encode_reply(reply: CallReply, index: int) -> tuple[dict, bytes]:
         output = enc.value(reply.output)
     except Unsupported as err:
         output, unsupported = None, str(err)
+    except (RuntimeError, TypeError, ValueError) as err:  # a meta tensor, a tensor without storage, ...
+        output, unsupported = None, f"a value that cannot be sent ({type(err).__name__})"
     data = {
         "output": output,
         "grads": [[n, enc.value(g)] for n, g in reply.grads],
