@@ -90,7 +90,8 @@ def check_drill(drill, seeds=SEEDS) -> DrillCheck:
         try:
             encode_request(planned.learner_request())
         except Exception as exc:  # noqa: BLE001 - reported as the drill's problem
-            problems.append(f"case {planned.label} cannot be sent to the learner's process ({type(exc).__name__}: {exc})")
+            why = f"{type(exc).__name__}: {exc}"
+            problems.append(f"case {planned.label} cannot be sent to the learner's process ({why})")
             break
     mistakes = run.mistakes()
     if len(mistakes) < 2:
