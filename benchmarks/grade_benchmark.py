@@ -40,8 +40,11 @@ def grade_ratio(runs: int) -> None:
         source = (REPO / "solutions" / "attention" / "reference.py").read_text(encoding="utf-8")
         (work / "attention.py").write_text("# llmprep: attention\n" + source, encoding="utf-8")
         llmprep = shutil.which("llmprep") or sys.executable
-        grade = [llmprep, "grade", "attention.py", "--device", "cpu"] if llmprep != sys.executable else \
-            [sys.executable, "-m", "llmprep", "grade", "attention.py", "--device", "cpu"]
+        grade = (
+            [llmprep, "grade", "attention.py", "--device", "cpu"]
+            if llmprep != sys.executable
+            else [sys.executable, "-m", "llmprep", "grade", "attention.py", "--device", "cpu"]
+        )
         torch_only = [sys.executable, "-c", "import torch"]
         wall(torch_only, work, env)  # warm the file cache for both
         wall(grade, work, env)
@@ -50,18 +53,24 @@ def grade_ratio(runs: int) -> None:
             torch_times.append(wall(torch_only, work, env))
             grade_times.append(wall(grade, work, env))
     t, g = statistics.median(torch_times), statistics.median(grade_times)
-    print(f"python -c 'import torch'          median {t:.3f} s  (min {min(torch_times):.3f}, max {max(torch_times):.3f})")
-    print(f"llmprep grade attention.py (cpu)  median {g:.3f} s  (min {min(grade_times):.3f}, max {max(grade_times):.3f})")
+    print(
+        f"python -c 'import torch'          median {t:.3f} s  (min {min(torch_times):.3f}, max {max(torch_times):.3f})"
+    )
+    print(
+        f"llmprep grade attention.py (cpu)  median {g:.3f} s  (min {min(grade_times):.3f}, max {max(grade_times):.3f})"
+    )
     print(f"ratio grade / import torch: {g / t:.2f}  (target <= 1.5)  over {runs} interleaved runs")
 
 
 def selfcheck() -> None:
     sys.path.insert(0, str(REPO))
-    from llmprep.drills.check import check_all
+    from llmprep.grading.selfcheck import check_all
 
     report = check_all()
-    print(f"drills self-check: {report.drills} drills, {report.cases} cases, {report.mistakes} mistakes named, "
-          f"{len(report.problems)} problem(s), {report.seconds:.1f} s on {os.cpu_count()} cores (target < 60 s)")
+    print(
+        f"drills self-check: {report.drills} drills, {report.cases} cases, {report.mistakes} mistakes named, "
+        f"{len(report.problems)} problem(s), {report.seconds:.1f} s on {os.cpu_count()} cores (target < 60 s)"
+    )
 
 
 def main() -> None:

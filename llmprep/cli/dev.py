@@ -7,7 +7,9 @@ app = typer.Typer(help="Checks for question and drill authors.", no_args_is_help
 
 @app.command("check")
 def check(
-    drills: bool = typer.Option(True, "--drills/--no-drills", help="Also self-check every drill (needs torch, ~10 s)."),
+    drills: bool = typer.Option(
+        True, "--drills/--no-drills", help="Also self-check every drill on 5 seeds (needs torch, ~30 s)."
+    ),
 ) -> None:
     """Validate every question file and drill; print each problem on one line with file:line and the fix."""
     from llmprep import paths
@@ -59,11 +61,25 @@ def _review_problems(bank) -> list:
 
 def _check_drills() -> bool:
     """Drill metadata, stubs and signatures, then references, stubs and mistakes run for real."""
-    from llmprep.drills.check import check_all
+    from llmprep.grading.selfcheck import check_all
 
     report = check_all()
     for problem in report.problems:
         typer.echo(str(problem), err=True)
-    typer.echo(f"drills: {report.drills} drills, {report.cases} cases, {report.mistakes} mistakes named, "
-               f"{len(report.problems)} problem(s) in {report.seconds:.1f} s")
+    typer.echo(
+        f"drills: {report.drills} drills, {report.cases} cases, {report.mistakes} mistakes named, "
+        f"{len(report.problems)} problem(s) in {report.seconds:.1f} s"
+    )
     return bool(report.problems)
+
+
+@app.command("manifest")
+def manifest() -> None:
+    """Write solutions/MANIFEST.sha256 (the checksums the grader trusts) after editing a reference or cases.py."""
+    from llmprep import paths
+    from llmprep.drills.manifest import MANIFEST, build
+
+    root = paths.solutions_dir()
+    text = build(root)
+    (root / MANIFEST).write_text(text, encoding="utf-8")
+    typer.echo(f"wrote {root / MANIFEST}: {len(text.splitlines())} files")

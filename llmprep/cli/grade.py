@@ -10,21 +10,30 @@ from llmprep.cli.options import Lang, resolve_lang, state
 
 def command(
     file: Annotated[Path, typer.Argument(help="Your drill file, e.g. attention.py.")],
-    drill: Annotated[Optional[str], typer.Option("--drill", help="The drill id (default: the `# llmprep: ID` header, else the file name).")] = None,
+    drill: Annotated[
+        Optional[str],
+        typer.Option("--drill", help="The drill id (default: the `# llmprep: ID` header, else the file name)."),
+    ] = None,
     device: Annotated[str, typer.Option("--device", help="auto (CUDA when present), cpu or cuda.")] = "auto",
-    seed: Annotated[Optional[int], typer.Option("--seed", help="Base seed for the inputs; replays a printed seed.")] = None,
+    seed: Annotated[
+        Optional[int],
+        typer.Option("--seed", help="Replay one printed base seed (recorded as a replay, never as a pass)."),
+    ] = None,
     json_: Annotated[bool, typer.Option("--json", help="Print the versioned result as JSON.")] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", help="Every case in detail, and tracebacks for errors.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", help="Every case in detail, and tracebacks for errors.")
+    ] = False,
     lang: Lang = None,
 ) -> None:
     """Grade your drill file against the hidden reference (exit 0: every case passed)."""
-    from llmprep.grading.runner import Worker
+    from llmprep.grading.runner import LearnerProcess
 
-    worker = Worker(device, cwd=file.expanduser().resolve().parent) if file.is_file() else None  # torch loads meanwhile
+    path = file.expanduser().resolve()
+    learner = LearnerProcess(path, device) if path.is_file() and device in ("auto", "cpu", "cuda") else None
     from llmprep.grading import grade_file, record_result
 
     state.verbose = state.verbose or verbose
-    result = grade_file(file, drill, device=device, seed=seed, worker=worker)
+    result = grade_file(file, drill, device=device, seed=seed, learner=learner)  # torch loads there meanwhile
     if json_:
         typer.echo(result.to_json(indent=2))
     else:

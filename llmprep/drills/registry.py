@@ -15,15 +15,31 @@ import yaml
 
 from llmprep import paths
 from llmprep.bank import schema as s
-from llmprep.bank.loader import BankError, Invalid, NodeReader, Problem, compose, read_source, read_topics
+from llmprep.bank.loader import BankError, read_source, read_topics
 from llmprep.drills import DRILL_FILE
 from llmprep.errors import UsageError
+from llmprep.yamlnode import Invalid, NodeReader, Problem, compose
 
 FORMAT_VERSION = 1
-KINDS = ("function", "module")
-DTYPES = ("float32", "float64", "bfloat16", "float16")
-REQUIRED = ("version", "id", "title", "topic", "difficulty", "entry", "kind", "signature", "dtypes",
-            "cuda_dtypes", "tolerance", "grad", "forbidden", "hints", "source")
+DRILL_KINDS = ("function", "module")
+DRILL_DTYPES = ("float32", "float64", "bfloat16", "float16")
+REQUIRED = (
+    "version",
+    "id",
+    "title",
+    "topic",
+    "difficulty",
+    "entry",
+    "kind",
+    "signature",
+    "dtypes",
+    "cuda_dtypes",
+    "tolerance",
+    "grad",
+    "forbidden",
+    "hints",
+    "source",
+)
 OPTIONAL = ("timeout_s", "prerequisites", "review")
 REFERENCE_FILE = "reference.py"
 CASES_FILE = "cases.py"
@@ -68,10 +84,19 @@ class Drill:
 
     def job(self) -> dict:
         """What the grading worker needs, as plain JSON (the worker never reads YAML)."""
-        return {"id": self.id, "dir": str(self.dir), "entry": self.entry, "kind": self.kind,
-                "signature": self.signature, "dtypes": list(self.dtypes), "cuda_dtypes": list(self.cuda_dtypes),
-                "tolerance": {k: list(v) for k, v in self.tolerance.items()}, "grad": self.grad,
-                "forbidden": list(self.forbidden), "timeout_s": self.timeout_s}
+        return {
+            "id": self.id,
+            "dir": str(self.dir),
+            "entry": self.entry,
+            "kind": self.kind,
+            "signature": self.signature,
+            "dtypes": list(self.dtypes),
+            "cuda_dtypes": list(self.cuda_dtypes),
+            "tolerance": {k: list(v) for k, v in self.tolerance.items()},
+            "grad": self.grad,
+            "forbidden": list(self.forbidden),
+            "timeout_s": self.timeout_s,
+        }
 
 
 class DrillError(BankError):
@@ -94,7 +119,7 @@ def _list(r: NodeReader, node: yaml.Node, what: str) -> list[yaml.Node]:
 def _tolerance(r: NodeReader, node: yaml.Node) -> dict[str, tuple[float, float]]:
     out = {}
     for name, (key, value) in r.mapping(node, "tolerance").items():
-        r.choice(key, "tolerance dtype", DTYPES)
+        r.choice(key, "tolerance dtype", DRILL_DTYPES)
         fields = r.mapping(value, f"tolerance.{name}")
         r.keys(value, fields, f"tolerance.{name}", required=("rtol", "atol"), optional=())
         rtol, atol = (r.number(fields[k][1], f"tolerance.{name}.{k}") for k in ("rtol", "atol"))
@@ -122,15 +147,21 @@ def read_drill(path: Path, topics: set[str]) -> Drill:
         raise r.invalid(get("version"), "unsupported drill format version", f"write `version: {FORMAT_VERSION}`")
     drill_id = r.string(get("id"), "id")
     if drill_id != path.parent.name:
-        raise r.invalid(get("id"), f"id {drill_id!r} differs from its folder {path.parent.name!r}",
-                        f"write `id: {path.parent.name}` or rename the folder")
-    dtypes = tuple(r.choice(n, "dtype", DTYPES) for n in _list(r, get("dtypes"), "dtypes"))
-    cuda_dtypes = tuple(r.choice(n, "dtype", DTYPES) for n in _list(r, get("cuda_dtypes"), "cuda_dtypes"))
+        raise r.invalid(
+            get("id"),
+            f"id {drill_id!r} differs from its folder {path.parent.name!r}",
+            f"write `id: {path.parent.name}` or rename the folder",
+        )
+    dtypes = tuple(r.choice(n, "dtype", DRILL_DTYPES) for n in _list(r, get("dtypes"), "dtypes"))
+    cuda_dtypes = tuple(r.choice(n, "dtype", DRILL_DTYPES) for n in _list(r, get("cuda_dtypes"), "cuda_dtypes"))
     tolerance = _tolerance(r, get("tolerance"))
     for name in dtypes + cuda_dtypes:
         if name not in tolerance:
-            raise r.invalid(get("tolerance"), f"no tolerance for dtype {name}",
-                            f"add `{name}: {{rtol: ..., atol: ...}}` under tolerance")
+            raise r.invalid(
+                get("tolerance"),
+                f"no tolerance for dtype {name}",
+                f"add `{name}: {{rtol: ..., atol: ...}}` under tolerance",
+            )
     timeout = r.number(get("timeout_s"), "timeout_s") if "timeout_s" in fields else 10.0
     if not 0 < timeout <= 120:
         raise r.invalid(get("timeout_s"), "timeout_s must be in (0, 120]", "write e.g. `timeout_s: 10`")
@@ -139,23 +170,40 @@ def read_drill(path: Path, topics: set[str]) -> Drill:
         raise r.invalid(get("entry"), f"entry {entry!r} is not a Python name", "name the function or class")
     signature = r.string(get("signature"), "signature")
     if not signature.startswith((entry + "(", f"class {entry}(")):
-        raise r.invalid(get("signature"), f"signature does not start with {entry}( or class {entry}(",
-                        f"write `signature: \"{entry}(...)\"`")
+        raise r.invalid(
+            get("signature"),
+            f"signature does not start with {entry}( or class {entry}(",
+            f'write `signature: "{entry}(...)"`',
+        )
     drill = Drill(
-        id=drill_id, dir=path.parent, title=r.text(get("title"), "title"),
-        topic=r.choice(get("topic"), "topic", topics), difficulty=r.choice(get("difficulty"), "difficulty", s.DIFFICULTIES),
-        entry=entry, kind=r.choice(get("kind"), "kind", KINDS), signature=signature,
-        dtypes=dtypes, cuda_dtypes=cuda_dtypes, tolerance=tolerance, grad=_bool(r, get("grad"), "grad"),
+        id=drill_id,
+        dir=path.parent,
+        title=r.text(get("title"), "title"),
+        topic=r.choice(get("topic"), "topic", topics),
+        difficulty=r.choice(get("difficulty"), "difficulty", s.DIFFICULTIES),
+        entry=entry,
+        kind=r.choice(get("kind"), "kind", DRILL_KINDS),
+        signature=signature,
+        dtypes=dtypes,
+        cuda_dtypes=cuda_dtypes,
+        tolerance=tolerance,
+        grad=_bool(r, get("grad"), "grad"),
         forbidden=tuple(r.string(n, "a forbidden name") for n in _list(r, get("forbidden"), "forbidden")),
-        hints=r.texts(get("hints"), "hints"), source=read_source(r, get("source")), timeout_s=timeout,
+        hints=r.texts(get("hints"), "hints"),
+        source=read_source(r, get("source")),
+        timeout_s=timeout,
         prerequisites=tuple(r.string(n, "a prerequisite") for n in _list(r, get("prerequisites"), "prerequisites"))
-        if "prerequisites" in fields else (),
+        if "prerequisites" in fields
+        else (),
         review={key: r.string(value, f"review.{key}") for key, (_, value) in r.mapping(get("review"), "review").items()}
-        if "review" in fields else {},
+        if "review" in fields
+        else {},
     )
     for name, node in zip(drill.forbidden, get("forbidden").value):
         if not name.startswith("torch.") or " " in name:
-            raise r.invalid(node, f"forbidden name {name!r} is not a dotted torch name", "write e.g. torch.nn.functional.softmax")
+            raise r.invalid(
+                node, f"forbidden name {name!r} is not a dotted torch name", "write e.g. torch.nn.functional.softmax"
+            )
     for needed in (REFERENCE_FILE, CASES_FILE):
         if not (path.parent / needed).is_file():
             raise Invalid(Problem(rel, 1, f"the drill has no {needed}", f"add {path.parent.name}/{needed}", r.qid))

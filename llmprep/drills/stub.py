@@ -94,8 +94,10 @@ def make_stub(drill_id: str, reference: str, rel: str = "reference.py", *, hard:
         stripped = line.strip()
         if stripped == BEGIN:
             if open_at is not None:
-                raise LlmprepError(f"{rel}:{number}: a solution region opens inside the one from line {open_at}",
-                                   fix=f"close it with `{END}` first")
+                raise LlmprepError(
+                    f"{rel}:{number}: a solution region opens inside the one from line {open_at}",
+                    fix=f"close it with `{END}` first",
+                )
             open_at = number
             indent = line[: len(line) - len(line.lstrip())]
             out.append(f'{indent}raise NotImplementedError("not implemented yet: replace this line with your code")')

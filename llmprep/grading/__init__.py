@@ -1,8 +1,9 @@
 """Grading a learner's drill file against the hidden reference.
 
-Import-light: nothing here imports torch; the child process does. Entry points for the CLI and
-the quiz: `grade_file` (a result object), `record_result` (into the progress store) and
-`render_result` (rich renderables).
+Import-light: nothing here imports torch; `grade_file` does, on the trusted side, while the learner's
+file runs in its own sandboxed process (runner.py, child/). Entry points for the CLI and the quiz:
+`grade_file` (a result object), `record_result` (into the progress store) and `render_result`
+(rich renderables).
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ if TYPE_CHECKING:
     from llmprep.store import Store
 
 
-def grade_file(path: Path, drill_id: str | None = None, *, device: str = "auto", seed: int | None = None,
-               **options) -> "GradeResult":
+def grade_file(
+    path: Path, drill_id: str | None = None, *, device: str = "auto", seed: int | None = None, **options
+) -> "GradeResult":
     """Grade one file; raises UsageError for a missing file or an unknown drill. See grader.grade."""
     from llmprep.grading.grader import grade
 
@@ -24,17 +26,28 @@ def grade_file(path: Path, drill_id: str | None = None, *, device: str = "auto",
 
 
 def record_result(result: "GradeResult", store: "Store | None" = None) -> None:
-    """Record one attempt in the progress store (opened and closed here unless given)."""
+    """Record one attempt in the progress store (opened and closed here unless given); a replayed seed
+    that passes is not recorded (only the standard grade, on several seeds, records a pass)."""
     from llmprep.store import open_store
 
     from llmprep.drills.stub import is_hard
 
+    if result.record_status is None:
+        return
     own = store is None
     store = store or open_store()
     try:
-        store.record_attempt(result.drill, result.status, file=result.file, device=result.device, seed=result.seed,
-                             duration_s=result.duration_s, result_json=result.to_json(),
-                             mode="hard" if is_hard(result.file) else "normal", hints=store.hint_stage(result.drill))
+        store.record_attempt(
+            result.drill,
+            result.record_status,
+            file=result.file,
+            device=result.device,
+            seed=result.seed,
+            duration_s=result.duration_s,
+            result_json=result.to_json(),
+            mode="hard" if is_hard(result.file) else "normal",
+            hints=store.hint_stage(result.drill),
+        )
     finally:
         if own:
             store.close()

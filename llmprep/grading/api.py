@@ -2,11 +2,13 @@
 
 Plain dataclasses, importable without torch; the grader fills them with tensors at grading time.
 
-How the grader uses them (llmprep/grading/engine.py):
-- `cases(ctx)` is called once per dtype (drill.yaml `dtypes`, plus `cuda_dtypes` on CUDA; once
-  with ctx.dtype None when `dtypes` is []). ctx offers randn/rand(*shape, dtype=None),
-  randint(low, high, shape) and tensor(data, dtype=None), all seeded by the printed base seed and
-  placed on ctx.device; ctx.gen, ctx.seed, ctx.dtype and ctx.device are there for the rest.
+How the grader uses them (llmprep/grading/plan.py, evaluate.py; child/call.py runs each call):
+- `cases(ctx)` is called once per base seed and dtype (drill.yaml `dtypes` plus `cuda_dtypes`, on
+  every device: bfloat16 and float16 run on the CPU too; once with ctx.dtype None when both are []).
+  A standard grade uses 2 base seeds, `dev check` 5; "example" cases run for the first seed only.
+  ctx offers randn/rand(*shape, dtype=None), randint(low, high, shape) and tensor(data, dtype=None),
+  all seeded by the printed base seed and placed on ctx.device; ctx.gen, ctx.seed, ctx.dtype and
+  ctx.device are there for the rest.
 - Every call gets clones of the inputs (a leaf keeps requires_grad and .grad); tensors compared
   afterwards must be unchanged. With `grad: true`, one random upstream gradient per floating
   output of the reference is backpropagated through both sides, and gradients are compared for
@@ -15,7 +17,12 @@ How the grader uses them (llmprep/grading/engine.py):
   reference's values, its state_dict is loaded into the learner's, and both are moved to
   ctx.device and ctx.dtype before the call.
 - Tolerances come from drill.yaml by the dtype of each output (gradients get 10x the slack, or
-  cases.py's GRAD_TOLERANCE).
+  cases.py's GRAD_TOLERANCE); a case's `tol_scale` multiplies both rtol and atol.
+- The learner's code runs in its own sandboxed process and gets only the inputs (plain tensors: a
+  tensor subclass in args arrives as torch.Tensor); `observe(output, args, kwargs)` and
+  `check(output, args, kwargs)` run in the grader on what came back. `max_intermediate` bounds the
+  elements of any tensor the call creates (measured by a dispatch mode); module drills also get
+  their parameters' requires_grad compared with the reference's (frozen-parameter check).
 - A Mistake's `impl` is called like the entry point (for module drills it is a subclass of the
   reference class); the grader names the mistake that fails where the learner fails and matches
   the learner's outputs and gradients on the most failing cases.
@@ -26,7 +33,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-KINDS = ("example", "hidden", "edge")
+CASE_KINDS = ("example", "hidden", "edge")
 
 
 @dataclass

@@ -8,11 +8,7 @@ DRILL_IDS = sorted(DRILLS)
 
 @pytest.fixture(scope="session")
 def selfcheck_results():
-    """One self-check of every drill (two worker processes), shared by the parametrized tests."""
-    from llmprep.drills.check import selfcheck
+    """One self-check of every drill on 5 seeds (two worker processes), shared by the parametrized tests."""
+    from llmprep.grading.selfcheck import selfcheck
 
-    problems, _, _ = selfcheck([DRILLS[i] for i in DRILL_IDS], workers=2)
-    by_drill: dict[str, list[str]] = {}
-    for problem in problems:
-        by_drill.setdefault(problem.qid or "?", []).append(str(problem))
-    return by_drill
+    return {report.id: report.problems for report in selfcheck(DRILL_IDS, workers=2) if report.problems}

@@ -36,8 +36,11 @@ def test_softmax_agrees_with_torch(gen, dtype, shape, dim):
 def test_attention_agrees_with_sdpa(gen, mask_kind):
     attention = reference("attention").scaled_dot_product_attention
     q, k, v = (torch.randn(2, 3, 6, 8, generator=gen, dtype=torch.float64) for _ in range(3))
-    mask = {"none": None, "causal": torch.ones(6, 6, dtype=torch.bool).tril(),
-            "padding": torch.tensor([[True] * 6, [True] * 2 + [False] * 4])[:, None, None, :]}[mask_kind]
+    mask = {
+        "none": None,
+        "causal": torch.ones(6, 6, dtype=torch.bool).tril(),
+        "padding": torch.tensor([[True] * 6, [True] * 2 + [False] * 4])[:, None, None, :],
+    }[mask_kind]
     output, weights = attention(q, k, v, mask)
     torch.testing.assert_close(output, F.scaled_dot_product_attention(q, k, v, attn_mask=mask))
     torch.testing.assert_close(weights.sum(-1), torch.ones(2, 3, 6, dtype=torch.float64))

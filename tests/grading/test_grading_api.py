@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 from rich.console import Console
 
 from llmprep.grading import grade_file, record_result, render_result
@@ -9,14 +10,16 @@ from llmprep.grading.result import GradeResult
 from llmprep.store import open_store
 from tests.helpers import REPO
 
+pytestmark = pytest.mark.slow  # every grade starts a learner's process
+
 
 def test_grade_record_and_render(tmp_path, llmprep_home):
     target = tmp_path / "softmax.py"
     target.write_text((REPO / "solutions" / "softmax" / "reference.py").read_text())
-    result = grade_file(target, device="cpu", seed=5)
-    assert result.status == "pass" and result.passed and result.seed == 5 and result.drill == "softmax"
+    result = grade_file(target, device="cpu")  # the standard grade (a replayed --seed is never recorded as a pass)
+    assert result.status == "pass" and result.passed and len(result.seeds) >= 2 and result.drill == "softmax"
     data = json.loads(result.to_json())
-    assert data["version"] == 1 and GradeResult.from_dict(data) == result
+    assert data["version"] == 2 and GradeResult.from_dict(data) == result
     record_result(result)
     store = open_store()
     try:
@@ -32,11 +35,13 @@ def test_grade_record_and_render(tmp_path, llmprep_home):
 
 def test_failure_json_has_no_infinities(tmp_path):
     target = tmp_path / "reward_loss.py"
-    target.write_text("import torch\n\ndef pairwise_reward_loss(chosen_rewards, rejected_rewards):\n"
-                      "    return -torch.log(torch.sigmoid(chosen_rewards - rejected_rewards)).mean()\n")
+    target.write_text(
+        "import torch\n\ndef pairwise_reward_loss(chosen_rewards, rejected_rewards):\n"
+        "    return -torch.log(torch.sigmoid(chosen_rewards - rejected_rewards)).mean()\n"
+    )
     result = grade_file(target, device="cpu", seed=5)
     assert result.status == "fail"
-    assert result.diagnosis["key"] == "naive"
+    assert result.diagnosis.key == "naive"
     json.loads(result.to_json(), parse_constant=lambda name: (_ for _ in ()).throw(ValueError(name)))
 
 
@@ -47,5 +52,6 @@ def test_a_drill_file_may_import_a_sibling_drill_file(tmp_path):
         "import torch\n\n"
         "def softmax(x, dim=-1):\n"
         "    e = (x - x.amax(dim=dim, keepdim=True)).exp()\n"
-        "    return e / e.sum(dim=dim, keepdim=True)\n")
+        "    return e / e.sum(dim=dim, keepdim=True)\n"
+    )
     assert grade_file(tmp_path / "softmax.py", device="cpu", seed=1).status == "pass"

@@ -1,30 +1,38 @@
-"""The engine in-process: which gradients are compared, cloning, the trivial-output guard on
+"""The trusted side in-process: which gradients are compared, cloning, the trivial-output guard on
 gradients, tensor subclasses, the init_state hook, and a diagnosis that does not depend on the
-order of a drill's mistakes."""
+order of a drill's mistakes. (The learner's process runs the same child/call.py; see test_boundary.)"""
 
 import textwrap
+from pathlib import Path
 
 import pytest
 import torch
 
-from llmprep.drills.registry import load_drill
+from llmprep.bank.schema import Source, Text
+from llmprep.drills import manifest
+from llmprep.drills.registry import Drill, load_drill
 from llmprep.grading.api import Case
-from llmprep.grading.engine import Ctx, Session, _clone, compare, evaluate
+from llmprep.grading.child.call import clone, run_call
+from llmprep.grading.child.wire import CallRequest
+from llmprep.grading.compare import compare
+from llmprep.grading.diagnose import diagnose
+from llmprep.grading.evaluate import judge
+from llmprep.grading.plan import Ctx, DrillRun
 
 TOL = {"float32": (1e-5, 1e-6), "float64": (1e-10, 1e-12)}
 
 
-def session_of(drill_id: str, seed: int = 3) -> Session:
-    return Session(load_drill(drill_id).job(), "cpu", seed)
+def session_of(drill_id: str, seed: int = 3) -> DrillRun:
+    return DrillRun(load_drill(drill_id), "cpu", [seed])
 
 
-def grade_all(session: Session, entry) -> tuple[list[dict], list[tuple[int, object]]]:
+def grade_all(run: DrillRun, entry):
     results, failing = [], []
-    for index in range(len(session.plan)):
-        result, outcome = session.grade_case(index, entry)
+    for planned in run.plan:
+        result, outcome = judge(planned, run.call_trusted(entry, planned))
         results.append(result)
-        if result["status"] == "fail":
-            failing.append((index, outcome))
+        if result.status == "fail":
+            failing.append((planned.index, outcome))
     return results, failing
 
 
@@ -39,15 +47,19 @@ def test_a_learner_may_detach_the_teacher():
         return ref(student_logits, teacher_logits.detach(), temperature)
 
     results, _ = grade_all(session, detached_teacher)
-    assert all(r["status"] == "pass" for r in results), [r["message"] for r in results if r["status"] != "pass"]
+    assert all(r.status == "pass" for r in results), [r.message for r in results if r.status != "pass"]
 
 
-@pytest.mark.parametrize("drill_id, entry, detach", [
-    ("ppo_loss", "ppo_clip_loss", (1, 2)),
-    ("dpo_loss", "dpo_loss", (2, 3)),
-    ("self_critical_loss", "self_critical_loss", (1, 2)),
-    ("mrt_loss", "mrt_loss", (1,)),
-], ids=["ppo", "dpo", "self_critical", "mrt"])
+@pytest.mark.parametrize(
+    "drill_id, entry, detach",
+    [
+        ("ppo_loss", "ppo_clip_loss", (1, 2)),
+        ("dpo_loss", "dpo_loss", (2, 3)),
+        ("self_critical_loss", "self_critical_loss", (1, 2)),
+        ("mrt_loss", "mrt_loss", (1,)),
+    ],
+    ids=["ppo", "dpo", "self_critical", "mrt"],
+)
 def test_constant_inputs_may_be_detached(drill_id, entry, detach):
     session = session_of(drill_id)
     ref = getattr(session.reference, entry)
@@ -57,7 +69,7 @@ def test_constant_inputs_may_be_detached(drill_id, entry, detach):
         return ref(*args, **kwargs)
 
     results, _ = grade_all(session, learner)
-    assert all(r["status"] == "pass" for r in results), [r["message"] for r in results if r["status"] != "pass"]
+    assert all(r.status == "pass" for r in results), [r.message for r in results if r.status != "pass"]
 
 
 def test_a_detached_student_fails_and_is_named():
@@ -68,8 +80,8 @@ def test_a_detached_student_fails_and_is_named():
         return ref(student_logits.detach(), teacher_logits, temperature)
 
     results, failing = grade_all(session, detached_student)
-    assert failing and all("no gradient flows back" in r["message"] for r in results if r["status"] == "fail")
-    assert session.diagnose(failing)["key"] == "student_detached"
+    assert failing and all("no gradient flows back" in r.message for r in results if r.status == "fail")
+    assert diagnose(session, failing).key == "student_detached"
 
 
 def test_a_wrong_gradient_of_a_marked_input_fails():
@@ -81,14 +93,18 @@ def test_a_wrong_gradient_of_a_marked_input_fails():
         return 0.5 * loss + 0.5 * loss.detach()  # right value, half the gradient
 
     results, _ = grade_all(session, half_gradient)
-    assert any(r["status"] == "fail" and r["message"].startswith("grad of student_logits") for r in results)
+    assert any(r.status == "fail" and r.message.startswith("grad of student_logits") for r in results)
 
 
 def _gradient_names(case: Case) -> list[str]:
-    ctx = Ctx("float64", "cpu", 1)
-    out = evaluate(lambda a, b: (a * b).sum(), case, ctx, kind="function", grad=True, param_names=["a", "b"])
-    assert not out.failure
-    return [name for name, _ in out.leaves if name.startswith("grad of")]
+    from llmprep.grading.plan import marks_trainable
+
+    request = CallRequest(
+        0, case.args, case.kwargs, seed=1, grad=True, every_float=not marks_trainable(case), param_names=["a", "b"]
+    )
+    reply = run_call(lambda a, b: (a * b).sum(), request, kind="function", device="cpu")
+    assert reply.error is None and reply.no_grad_through is None
+    return [name for name, _ in reply.grads]
 
 
 def test_unmarked_cases_compare_every_floating_input():
@@ -111,7 +127,7 @@ def test_clone_keeps_grad_and_requires_grad_of_plain_leaves():
     trainable.grad = torch.full((2,), 2.0)
     param = torch.nn.Parameter(torch.zeros(1))
     param.grad = torch.full((1,), 3.0)
-    copies = _clone([plain, trainable, param], grad=False)
+    copies = clone([plain, trainable, param], every_float=False)
     assert [c.grad.tolist() for c in copies] == [[1.0] * 3, [2.0] * 2, [3.0]]
     assert [c.requires_grad for c in copies] == [False, True, True]
     assert isinstance(copies[2], torch.nn.Parameter)
@@ -130,7 +146,7 @@ def test_the_guard_skips_a_gradient_that_is_zero_up_to_rounding():
 def test_the_guard_still_catches_zeros_where_the_expected_values_are_not_small():
     want = torch.tensor([0.0, 1e-3, 2.0], dtype=torch.float64)
     problem = compare("grad of x", torch.zeros(3, dtype=torch.float64), want, TOL)
-    assert problem and "is all zeros" in problem["message"]
+    assert problem and "is all zeros" in problem.message
 
 
 # ---------------------------------------------------------------- tensor subclasses
@@ -145,7 +161,7 @@ def test_compare_formats_tensor_subclasses(dtype):
     want = torch.arange(6, dtype=dtype).reshape(2, 3)
     got = (want + 1).as_subclass(_Tagged)
     problem = compare("output", got, want.as_subclass(_Tagged), TOL)
-    assert problem and "100.0% of 6 values differ" in problem["message"]
+    assert problem and "100.0% of 6 values differ" in problem.message
 
 
 # ---------------------------------------------------------------- init_state
@@ -153,27 +169,47 @@ def test_compare_formats_tensor_subclasses(dtype):
 
 def test_lora_init_state_exercises_the_low_rank_path_in_the_forward_pass():
     session = session_of("lora")
-    index, expected = next((i, o) for i, o in enumerate(session.expected))
-    assert expected.state["lora_B"].abs().sum() > 0
+    planned = session.plan[0]
+    assert planned.expected.state["lora_B"].abs().sum() > 0
     for mistake in session.mistakes():
         if mistake.key in ("alpha_not_divided", "no_scaling"):
-            result, _ = session.grade_case(index, mistake.impl)
-            assert result["status"] == "fail" and result["message"].startswith("output"), result["message"]
+            result, _ = judge(planned, session.call_trusted(mistake.impl, planned))
+            assert result.status == "fail" and result.message.startswith("output"), result.message
 
 
-def _write_drill(tmp_path, cases_py: str, reference_py: str, kind: str = "function", entry: str = "double",
-                 grad: bool = False) -> dict:
+def _write_drill(
+    tmp_path, cases_py: str, reference_py: str, kind: str = "function", entry: str = "double", grad: bool = False
+) -> Drill:
     folder = tmp_path / "toy"
     folder.mkdir()
     (folder / "reference.py").write_text(textwrap.dedent(reference_py))
     (folder / "cases.py").write_text(textwrap.dedent(cases_py))
-    return {"id": "toy", "dir": str(folder), "entry": entry, "kind": kind, "signature": "", "dtypes": ["float64"],
-            "cuda_dtypes": [], "tolerance": {"float64": [1e-10, 1e-12]}, "grad": grad, "forbidden": [],
-            "timeout_s": 10}
+    (folder / "drill.yaml").write_text("")
+    (tmp_path / manifest.MANIFEST).write_text(manifest.build(tmp_path))
+    text = Text("toy", "toy")
+    return Drill(
+        id="toy",
+        dir=Path(folder),
+        title=text,
+        topic="attention",
+        difficulty="junior",
+        entry=entry,
+        kind=kind,
+        signature="",
+        dtypes=("float64",),
+        cuda_dtypes=(),
+        tolerance={"float64": (1e-10, 1e-12)},
+        grad=grad,
+        forbidden=(),
+        hints=(text,),
+        source=Source(),
+    )
 
 
 def test_init_state_runs_on_the_reference_and_its_state_reaches_the_learner(tmp_path):
-    job = _write_drill(tmp_path, """
+    job = _write_drill(
+        tmp_path,
+        """
         import torch
         from llmprep.grading.api import Case, Mistake
 
@@ -188,7 +224,8 @@ def test_init_state_runs_on_the_reference_and_its_state_reaches_the_learner(tmp_
 
         def mistakes(ref):
             return []
-        """, """
+        """,
+        """
         import torch
 
         class Scale(torch.nn.Module):
@@ -198,12 +235,17 @@ def test_init_state_runs_on_the_reference_and_its_state_reaches_the_learner(tmp_
 
             def forward(self, x):
                 return x * self.scale
-        """, kind="module", entry="Scale")
-    session = Session(job, "cpu", 1)
-    state = session.expected[0].state["scale"]
+        """,
+        kind="module",
+        entry="Scale",
+    )
+    session = DrillRun(job, "cpu", [1])
+    planned = session.plan[0]
+    state = planned.expected.state["scale"]
     assert (state > 2).all()
-    result, outcome = session.grade_case(0, session.entry)
-    assert result["status"] == "pass" and outcome.state["scale"] is state
+    reply = session.call_trusted(session.entry, planned)
+    result, _ = judge(planned, reply)
+    assert result.status == "pass" and planned.learner_request().state["scale"] is state
     assert len(session.cases_module.CALLS) == 1  # the reference's run only; the learner's loads the state
 
 
@@ -233,40 +275,55 @@ TOY_CASES = """
             Mistake("abs", "doubled |x|", lambda x: (2 * x.abs()).detach()),
             Mistake("not_detached", "not detached", lambda x: 2 * x),
             Mistake("plus_one", "added 1 everywhere", lambda x: (2 * x + 1).detach()),
-            Mistake("plus_one_if_positive", "added 1 when every x > 0", lambda x: (2 * x + bool((x > 0).all())).detach()),
+            Mistake("plus_one_if_positive", "added 1 when every x > 0",
+                    lambda x: (2 * x + bool((x > 0).all())).detach()),
         ]
 """
 
 
 @pytest.fixture
 def toy(tmp_path):
-    return Session(_write_drill(tmp_path, TOY_CASES, TOY_REFERENCE), "cpu", 1)
+    return DrillRun(_write_drill(tmp_path, TOY_CASES, TOY_REFERENCE), "cpu", [1])
 
 
 @pytest.mark.parametrize("reverse", [False, True], ids=["listed", "reversed"])
-@pytest.mark.parametrize("learner, key", [
-    (lambda x: 2 * x, "not_detached"),  # `abs` equals the reference on the first case: it must not be named
-    (lambda x: (2 * x + 1).detach(), "plus_one"),  # plus_one_if_positive matches on 1 case, plus_one on all 3
-    # both match on the one failing case (example); plus_one also fails the cases this learner passes
-    (lambda x: (2 * x + bool((x > 0).all())).detach(), "plus_one_if_positive"),
-], ids=["check-only", "most-cases", "tie-break"])
+@pytest.mark.parametrize(
+    "learner, key",
+    [
+        (lambda x: 2 * x, "not_detached"),  # `abs` equals the reference on the first case: it must not be named
+        (lambda x: (2 * x + 1).detach(), "plus_one"),  # plus_one_if_positive matches on 1 case, plus_one on all 3
+        # both match on the one failing case (example); plus_one also fails the cases this learner passes
+        (lambda x: (2 * x + bool((x > 0).all())).detach(), "plus_one_if_positive"),
+    ],
+    ids=["check-only", "most-cases", "tie-break"],
+)
 def test_diagnosis_names_the_mistake_that_fails_like_the_learner(toy, learner, key, reverse):
     if reverse:
         toy._mistakes = list(reversed(toy.mistakes()))
     _, failing = grade_all(toy, learner)
     assert failing
-    assert toy.diagnose(failing)["key"] == key
+    assert diagnose(toy, failing).key == key
 
 
 def test_no_diagnosis_when_no_mistake_fails_like_the_learner(toy):
     _, failing = grade_all(toy, lambda x: (3 * x).detach())
-    assert toy.diagnose(failing) is None
+    assert diagnose(toy, failing) is None
 
 
-ORDER_SENSITIVE = ["kd_loss", "ppo_loss", "dpo_loss", "self_critical_loss", "mrt_loss", "gae", "rlhf_rewards",
-                   "flash_attention", "magnitude_pruning"]
+ORDER_SENSITIVE = [
+    "kd_loss",
+    "ppo_loss",
+    "dpo_loss",
+    "self_critical_loss",
+    "mrt_loss",
+    "gae",
+    "rlhf_rewards",
+    "flash_attention",
+    "magnitude_pruning",
+]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("drill_id", ORDER_SENSITIVE)
 def test_every_mistake_is_named_whatever_the_list_order(drill_id):
     """These drills once listed their mistakes in an order the diagnosis depended on."""
@@ -276,5 +333,74 @@ def test_every_mistake_is_named_whatever_the_list_order(drill_id):
         for mistake in session.mistakes():
             _, failing = grade_all(session, mistake.impl)
             assert failing, mistake.key
-            diagnosis = session.diagnose(failing)
-            assert diagnosis and diagnosis["key"] == mistake.key, (order, mistake.key, diagnosis)
+            diagnosis = diagnose(session, failing)
+            assert diagnosis and diagnosis.key == mistake.key, (order, mistake.key, diagnosis)
+
+
+# ---------------------------------------------------------------- the case's own rules
+
+RULES_REFERENCE = """
+    import torch
+
+    def rowsum(x):
+        out = x[:, 0].clone()
+        for j in range(1, x.shape[1]):  # one column at a time: nothing larger than a row is created
+            out = out + x[:, j]
+        return out
+
+    class Frozen(torch.nn.Module):
+        def __init__(self, n):
+            super().__init__()
+            self.weight = torch.nn.Parameter(torch.ones(n), requires_grad=False)
+            self.bias = torch.nn.Parameter(torch.zeros(n))
+
+        def forward(self, x):
+            return x * self.weight + self.bias
+"""
+
+RULES_CASES = """
+    from llmprep.grading.api import Case, Mistake
+
+    def cases(ctx):
+        return [Case("example", (ctx.randn(4, 3),), kind="example"),
+                Case("bounded", (ctx.randn(64, 48),), max_intermediate=64 * 2),
+                Case("loose", (1e3 * ctx.randn(5, 3),), tol_scale=1e9)]
+
+    def mistakes(ref):
+        return []
+"""
+
+
+def test_max_intermediate_rejects_a_large_tensor_and_tol_scale_loosens_a_case(tmp_path):
+    run = DrillRun(_write_drill(tmp_path, RULES_CASES, RULES_REFERENCE, entry="rowsum"), "cpu", [1])
+    bounded, loose = run.plan[1], run.plan[2]
+    assert judge(bounded, run.call_trusted(run.entry, bounded))[0].status == "pass"
+    result, _ = judge(bounded, run.call_trusted(lambda x: (x * 1.0).sum(-1), bounded))
+    assert result.status == "fail"
+    assert result.message.startswith("your call created a (64, 48) tensor: 3072 elements; this case allows at most 128")
+    off = lambda x: run.entry(x) * (1 + 1e-4)  # noqa: E731 - wrong beyond float64's rtol, within 1e9 x that
+    assert judge(loose, run.call_trusted(off, loose))[0].status == "pass"
+    assert judge(run.plan[0], run.call_trusted(off, run.plan[0]))[0].status == "fail"
+
+
+def test_frozen_parameters_must_stay_frozen(tmp_path):
+    cases = """
+        from llmprep.grading.api import Case
+
+        def cases(ctx):
+            return [Case("example", (ctx.randn(4, 3),), init=(3,), kind="example")]
+
+        def mistakes(ref):
+            return []
+    """
+    run = DrillRun(_write_drill(tmp_path, cases, RULES_REFERENCE, kind="module", entry="Frozen", grad=True), "cpu", [1])
+    planned = run.plan[0]
+    assert judge(planned, run.call_trusted(run.entry, planned))[0].status == "pass"
+
+    class Trainable(run.entry):
+        def __init__(self, n):
+            super().__init__(n)
+            self.weight.requires_grad_(True)
+
+    result, _ = judge(planned, run.call_trusted(Trainable, planned))
+    assert result.status == "fail" and "parameter `weight` has requires_grad=True; it must be frozen" in result.message

@@ -8,8 +8,7 @@ torch = pytest.importorskip("torch")
 from llmprep.grading import grade_file  # noqa: E402
 from tests.helpers import REPO  # noqa: E402
 
-pytestmark = [pytest.mark.gpu,
-              pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")]
+pytestmark = [pytest.mark.gpu, pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")]
 
 CORE = ["softmax", "attention", "causal_mask", "multi_head_attention", "reward_loss"]
 
@@ -32,7 +31,8 @@ def test_cpu_tensor_inside_the_function_is_a_device_bug(tmp_path):
         "def softmax(x, dim=-1):\n"
         "    shift = torch.zeros(x.shape, dtype=x.dtype)  # on the CPU\n"
         "    e = (x - x.amax(dim=dim, keepdim=True) + shift).exp()\n"
-        "    return e / e.sum(dim=dim, keepdim=True)\n")
+        "    return e / e.sum(dim=dim, keepdim=True)\n"
+    )
     result = grade_file(target, device="cuda", seed=3)
     assert result.status == "fail"
     assert "device bug" in result.cases[0].message and "softmax.py:5" in result.cases[0].message
@@ -40,7 +40,9 @@ def test_cpu_tensor_inside_the_function_is_a_device_bug(tmp_path):
 
 def test_causal_mask_ignoring_device_is_a_device_bug(tmp_path):
     target = tmp_path / "causal_mask.py"
-    target.write_text("import torch\n\ndef causal_mask(seq_len, device=None):\n"
-                      "    return torch.ones(seq_len, seq_len, dtype=torch.bool).tril()\n")
+    target.write_text(
+        "import torch\n\ndef causal_mask(seq_len, device=None):\n"
+        "    return torch.ones(seq_len, seq_len, dtype=torch.bool).tril()\n"
+    )
     result = grade_file(target, device="cuda", seed=3)
     assert result.status == "fail" and "device bug" in result.cases[0].message

@@ -37,17 +37,21 @@ def test_the_real_drill_loads(tmp_path):
     assert drill.entry == "scaled_dot_product_attention" and drill.tolerance["float32"] == (1e-5, 1e-6)
 
 
-@pytest.mark.parametrize("changes, message, fix", [
-    ({"tolerence": {}}, "unknown key 'tolerence' in drill.yaml", "did you mean 'tolerance'?"),
-    ({"kind": "fn"}, "unknown kind 'fn'", "function"),
-    ({"id": "attn"}, "differs from its folder", "id: attention"),
-    ({"dtypes": ["float32", "float8"]}, "unknown dtype 'float8'", ""),
-    ({"tolerance": {"float32": {"rtol": 1e-5, "atol": 1e-6}}}, "no tolerance for dtype float64", "add `float64"),
-    ({"grad": "yes please"}, "grad must be true or false", ""),
-    ({"hints": None}, "drill.yaml lacks hints", "add 'hints'"),
-    ({"forbidden": ["softmax"]}, "is not a dotted torch name", ""),
-    ({"signature": "attention(q, k, v)"}, "signature does not start with", ""),
-], ids=["unknown-key", "kind", "id", "dtype", "tolerance", "grad", "missing", "forbidden", "signature"])
+@pytest.mark.parametrize(
+    "changes, message, fix",
+    [
+        ({"tolerence": {}}, "unknown key 'tolerence' in drill.yaml", "did you mean 'tolerance'?"),
+        ({"kind": "fn"}, "unknown kind 'fn'", "function"),
+        ({"id": "attn"}, "differs from its folder", "id: attention"),
+        ({"dtypes": ["float32", "float8"]}, "unknown dtype 'float8'", ""),
+        ({"tolerance": {"float32": {"rtol": 1e-5, "atol": 1e-6}}}, "no tolerance for dtype float64", "add `float64"),
+        ({"grad": "yes please"}, "grad must be true or false", ""),
+        ({"hints": None}, "drill.yaml lacks hints", "add 'hints'"),
+        ({"forbidden": ["softmax"]}, "is not a dotted torch name", ""),
+        ({"signature": "attention(q, k, v)"}, "signature does not start with", ""),
+    ],
+    ids=["unknown-key", "kind", "id", "dtype", "tolerance", "grad", "missing", "forbidden", "signature"],
+)
 def test_problems_name_file_line_and_fix(tmp_path, changes, message, fix):
     found = problem(drill_folder(tmp_path, **changes))
     assert found.file == "solutions/attention/drill.yaml" and found.line >= 1

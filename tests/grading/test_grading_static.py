@@ -4,7 +4,7 @@ import ast
 
 import pytest
 
-from llmprep.grading import static
+from llmprep.drills import static
 
 FORBIDDEN = ["torch.softmax", "torch.nn.functional.softmax", "torch.Tensor.softmax", "torch.nn.MultiheadAttention"]
 
@@ -21,29 +21,36 @@ def test_a_valid_file_has_no_syntax_error():
     assert static.syntax_error("def f():\n    return 1\n", "a.py") is None
 
 
-@pytest.mark.parametrize("source, defined", [
-    ("def softmax(x): pass", True),
-    ("class softmax: pass", True),
-    ("softmax = lambda x: x", True),
-    ("from mylib import softmax", True),
-    ("if True:\n    def softmax(x): pass", True),
-    ("def soft_max(x): pass", False),
-    ("def outer():\n    def softmax(x): pass", False),
-])
+@pytest.mark.parametrize(
+    "source, defined",
+    [
+        ("def softmax(x): pass", True),
+        ("class softmax: pass", True),
+        ("softmax = lambda x: x", True),
+        ("from mylib import softmax", True),
+        ("if True:\n    def softmax(x): pass", True),
+        ("def soft_max(x): pass", False),
+        ("def outer():\n    def softmax(x): pass", False),
+    ],
+)
 def test_defines(source, defined):
     assert static.defines(ast.parse(source), "softmax") is defined
 
 
-@pytest.mark.parametrize("source, name, line", [
-    ("import torch\ny = torch.softmax(x, -1)", "torch.softmax", 2),
-    ("import torch as T\ny = T.softmax(x, -1)", "torch.softmax", 2),
-    ("import torch.nn.functional as F\n\ny = F.softmax(x, -1)", "torch.nn.functional.softmax", 3),
-    ("from torch.nn import functional as G\ny = G.softmax(x)", "torch.nn.functional.softmax", 2),
-    ("from torch.nn.functional import softmax as s", "torch.nn.functional.softmax", 1),
-    ("y = x.softmax(-1)", "torch.Tensor.softmax", 1),
-    ("import torch.nn as nn\nm = nn.MultiheadAttention(4, 2)", "torch.nn.MultiheadAttention", 2),
-    ("from torch.nn.modules.activation import MultiheadAttention", "torch.nn.MultiheadAttention", 1),
-], ids=["direct", "module-alias", "F", "from-import-alias", "function-alias", "method", "class", "deep-path"])
+@pytest.mark.parametrize(
+    "source, name, line",
+    [
+        ("import torch\ny = torch.softmax(x, -1)", "torch.softmax", 2),
+        ("import torch as T\ny = T.softmax(x, -1)", "torch.softmax", 2),
+        ("import torch.nn.functional as F\n\ny = F.softmax(x, -1)", "torch.nn.functional.softmax", 3),
+        ("from torch.nn import functional as G\ny = G.softmax(x)", "torch.nn.functional.softmax", 2),
+        ("from torch.nn.functional import softmax as s", "torch.nn.functional.softmax", 1),
+        ("y = x.softmax(-1)", "torch.Tensor.softmax", 1),
+        ("import torch.nn as nn\nm = nn.MultiheadAttention(4, 2)", "torch.nn.MultiheadAttention", 2),
+        ("from torch.nn.modules.activation import MultiheadAttention", "torch.nn.MultiheadAttention", 1),
+    ],
+    ids=["direct", "module-alias", "F", "from-import-alias", "function-alias", "method", "class", "deep-path"],
+)
 def test_scan_finds_forbidden_uses(source, name, line):
     uses, imports = static.scan(ast.parse(source), source, FORBIDDEN)
     assert (uses[0].name, uses[0].line) == (name, line)
@@ -62,12 +69,15 @@ def test_scan_ignores_allowed_names():
     assert static.scan(ast.parse(source), source, FORBIDDEN) == ([], [])
 
 
-@pytest.mark.parametrize("source", [
-    "from solutions.attention.reference import scaled_dot_product_attention",
-    "import solutions.attention.reference as r",
-    "import llmprep.grading.engine",
-    "from llmprep import paths",
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "from solutions.attention.reference import scaled_dot_product_attention",
+        "import solutions.attention.reference as r",
+        "import llmprep.grading.engine",
+        "from llmprep import paths",
+    ],
+)
 def test_scan_finds_reference_imports(source):
     _, imports = static.scan(ast.parse(source), source, [])
     assert imports and imports[0].line == 1

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 # Importing these would give the learner the hidden references (or the grader that holds them).
 REFERENCE_PACKAGES = ("solutions", "llmprep", "_llmprep")
-PRIVATE = ("torch._C.", "torch.ops.")
+PRIVATE = ("torch._C.", "torch.ops.", "torch.overrides.", "torch.utils._python_dispatch.")
 
 
 @dataclass(frozen=True)
@@ -131,8 +131,11 @@ def _same_api(dotted: str, name: str) -> bool:
     """`torch.nn.MultiheadAttention` and `torch.nn.modules.activation.MultiheadAttention` are one API."""
     if dotted.rsplit(".", 1)[-1] != name.rsplit(".", 1)[-1]:
         return False
-    return dotted.startswith("torch.nn.") and name.startswith("torch.nn.") and not (
-        "functional" in dotted) ^ ("functional" in name)
+    return (
+        dotted.startswith("torch.nn.")
+        and name.startswith("torch.nn.")
+        and not ("functional" in dotted) ^ ("functional" in name)
+    )
 
 
 def scan(tree: ast.Module, source: str, forbidden: list[str]) -> tuple[list[Finding], list[Finding]]:
