@@ -15,7 +15,8 @@ from llmprep.study import mock as mocks
 from llmprep.study.mock_run import run
 from tests.helpers import REPO
 
-PROMPTS = [r"> ", r"Your answer \(letters\): ", r"Your answer[^:\n]*: ", r"Write the stub[^\n]*\] ", "Report"]
+# Prompts at the start of a line: a signature such as `-> (probs, tokens)` in a prompt is no "> ".
+PROMPTS = [r"\n> ", r"\nYour answer \(letters\): ", r"\nYour answer[^:\n]*: ", r"Write the stub[^\n]*\] ", "Report"]
 REPLIES = ["a guess\n\n", "a\n", "1\n", "s\n"]
 
 
