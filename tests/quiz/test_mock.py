@@ -15,8 +15,10 @@ from llmprep.study import mock as mocks
 from llmprep.study.mock_run import run
 from tests.helpers import REPO
 
-# Prompts at the start of a line: a signature such as `-> (probs, tokens)` in a prompt is no "> ".
-PROMPTS = [r"\n> ", r"\nYour answer \(letters\): ", r"\nYour answer[^:\n]*: ", r"Write the stub[^\n]*\] ", "Report"]
+# The concept prompt is the "> " right after its instruction line: a prompt's own text may contain
+# "> " (`-> (probs, tokens)`, "T > 0" wrapped onto a new line).
+PROMPTS = [r"think it\s+through\)\.[^\n]*\r?\n> ", r"\nYour answer \(letters\): ", r"\nYour answer[^:\n]*: ",
+           r"Write the stub[\s\S]*?\[Y/n\] ", "Report"]
 REPLIES = ["a guess\n\n", "a\n", "1\n", "s\n"]
 
 
@@ -24,7 +26,7 @@ def spawn(home, *args):
     env = {**os.environ, "LLMPREP_HOME": str(home), "NO_COLOR": "1", "COLUMNS": "120", "TERM": "dumb"}
     env.pop("LLMPREP_BANK", None)
     return pexpect.spawn(sys.executable, ["-m", "llmprep", "mock", *args], env=env, encoding="utf-8", timeout=60,
-                         cwd=str(home), dimensions=(50, 120))
+                         cwd=str(home), dimensions=(50, 200))
 
 
 def rows(home, sql):
