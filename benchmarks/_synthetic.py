@@ -11,15 +11,28 @@ TYPES = ("concept", "choice", "numeric")
 
 
 def _question(i: int, topic: str) -> dict:
-    text = {"en": f"Synthetic question {i} about {topic}: explain the idea in two sentences.",
-            "zh": f"第 {i} 道关于 {topic} 的合成题：用两句话解释。"}
-    q = {"id": f"{topic}/synthetic-{i}", "set": "extended", "topic": topic, "difficulty": "mid",
-         "type": TYPES[i % 3], "prompt": text, "answer": text, "source": "original"}
+    text = {
+        "en": f"Synthetic question {i} about {topic}: explain the idea in two sentences.",
+        "zh": f"第 {i} 道关于 {topic} 的合成题：用两句话解释。",
+    }
+    q = {
+        "id": f"{topic}/synthetic-{i}",
+        "set": "extended",
+        "topic": topic,
+        "difficulty": "mid",
+        "type": TYPES[i % 3],
+        "prompt": text,
+        "answer": text,
+        "source": "original",
+    }
     if q["type"] == "concept":
         q["key_points"] = [{"en": "a point", "zh": "一个要点", "requires": ["point | 要点"]}]
     elif q["type"] == "choice":
-        q.update(choices=[{"en": "yes", "zh": "是"}, {"en": "no", "zh": "否"}], correct="A",
-                 explanation={"en": "Because.", "zh": "因为。"})
+        q.update(
+            choices=[{"en": "yes", "zh": "是"}, {"en": "no", "zh": "否"}],
+            correct="A",
+            explanation={"en": "Because.", "zh": "因为。"},
+        )
     else:
         q.update(value=float(i), tolerance={"rel": 0.01}, unit="", solution=text, inputs={"i": i})
     return q

@@ -84,20 +84,26 @@ def measure(drill_id: str, seeds: int) -> list[tuple]:
                 case64 = Case(case.name, _upcast(case.args), _upcast(case.kwargs), case.kind, case.init)
                 state = None
                 if half.state is not None:
-                    state = {k: (v.to(engine.DTYPES[dtype]).double() if v.is_floating_point() else v)
-                             for k, v in half.state.items()}
+                    state = {
+                        k: (v.to(engine.DTYPES[dtype]).double() if v.is_floating_point() else v)
+                        for k, v in half.state.items()
+                    }
                 upstream = None
                 if half.upstream is not None:
                     upstream = {k: v.to(engine.DTYPES[dtype]).double() for k, v in half.upstream.items()}
-                full = engine.evaluate(entry, case64, ctx64, state=state, upstream=upstream,
-                                       **dict(kw, init_state=None))
+                full = engine.evaluate(
+                    entry, case64, ctx64, state=state, upstream=upstream, **dict(kw, init_state=None)
+                )
                 if full.failure:
                     exact_mismatch.append(f"{case.name}: the float64 reference fails: {full.failure}")
                     continue
                 for (name, g), (_, w) in zip(half.leaves, full.leaves):
                     if not isinstance(w, torch.Tensor) or not w.is_floating_point():
-                        same = (torch.equal(g, w) if isinstance(w, torch.Tensor) else
-                                (abs(g - w) <= 1e-9 * abs(w) if isinstance(w, float) else g == w))
+                        same = (
+                            torch.equal(g, w)
+                            if isinstance(w, torch.Tensor)
+                            else (abs(g - w) <= 1e-9 * abs(w) if isinstance(w, float) else g == w)
+                        )
                         if not same:
                             exact_mismatch.append(f"seed {seed} {case.name}: {name} differs ({g!r} vs {w!r})")
                         continue
@@ -134,8 +140,11 @@ def main() -> int:
         for drill_id, future in futures:
             for dtype, worst, suggest, now, notes, per_case in future.result():
                 fwd, grad = worst["forward"], worst["gradient"]
-                print(f"{drill_id:26} {dtype:9} forward {fwd[0]:.3g} ({fwd[1]})  gradient {grad[0]:.3g} ({grad[1]})"
-                      f"  -> {suggest:g}  yaml now {now}", flush=True)
+                print(
+                    f"{drill_id:26} {dtype:9} forward {fwd[0]:.3g} ({fwd[1]})  gradient {grad[0]:.3g} ({grad[1]})"
+                    f"  -> {suggest:g}  yaml now {now}",
+                    flush=True,
+                )
                 if args.cases:
                     for (name, kind), t in sorted(per_case.items(), key=lambda kv: -kv[1]):
                         print(f"{'':26}   {t:9.3g}  {kind:8} {name}", flush=True)

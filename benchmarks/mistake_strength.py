@@ -173,8 +173,11 @@ def main() -> int:
                     extra = f"  named as {others}" if others else ""
                     extra += f"  passes on seeds {passed_on}" if passed_on else ""
                     flag = "WEAK " if rejected < args.seeds else "MISNAMED " if named < rejected else ""
-                    print(f"{drill_id:28} {key:34} rejected {rejected}/{args.seeds}  named {named}/{rejected}"
-                          f"  {flag}{extra}", flush=True)
+                    print(
+                        f"{drill_id:28} {key:34} rejected {rejected}/{args.seeds}  named {named}/{rejected}"
+                        f"  {flag}{extra}",
+                        flush=True,
+                    )
     print(f"{len(ids)} drills, {bad} problem(s)")
     return 1 if bad else 0
 

@@ -24,8 +24,10 @@ from llmprep.bank import load_bank  # noqa: E402
 from llmprep.quiz import numeric  # noqa: E402
 from llmprep.quiz.judge import AnswerFormatError, judge  # noqa: E402
 
-SPLITS = {"tune": REPO / "tests/quiz/corpus/tune/numeric.yaml",
-          "held-out": REPO / "tests/quiz/corpus/heldout/numeric.yaml"}
+SPLITS = {
+    "tune": REPO / "tests/quiz/corpus/tune/numeric.yaml",
+    "held-out": REPO / "tests/quiz/corpus/heldout/numeric.yaml",
+}
 VERDICTS = ("correct", "partial", "wrong", "format")
 SLIP_KINDS = {"slip-x2": "x2", "slip-1000-1024": "1000-1024", "slip-x8": "x8", "slip-power-of-ten": "pow10"}
 
@@ -38,8 +40,9 @@ def evaluate(path: Path, questions: dict) -> list[dict]:
         try:
             verdict = judge(q, str(entry["text"]), entry.get("lang", "en"))
             slip = numeric.diagnose(q, verdict.parsed) if verdict.verdict != "correct" else None
-            rows.append({**entry, "verdict": verdict.verdict, "slip": slip.code if slip else None,
-                         "message": verdict.message})
+            rows.append(
+                {**entry, "verdict": verdict.verdict, "slip": slip.code if slip else None, "message": verdict.message}
+            )
         except AnswerFormatError as err:
             rows.append({**entry, "verdict": "format", "slip": None, "message": str(err)})
     return rows
@@ -47,8 +50,7 @@ def evaluate(path: Path, questions: dict) -> list[dict]:
 
 def report(name: str, path: Path, rows: list[dict], misses: bool) -> None:
     table = Counter((r["label"], r["verdict"]) for r in rows)
-    print(f"\n== {name}: {path.relative_to(REPO)} ({len(rows)} entries, "
-          f"{len({r['id'] for r in rows})} questions)")
+    print(f"\n== {name}: {path.relative_to(REPO)} ({len(rows)} entries, {len({r['id'] for r in rows})} questions)")
     print(f"{'label / verdict':16}" + "".join(f"{v:>9}" for v in VERDICTS) + f"{'total':>9}")
     for label in ("correct", "wrong"):
         n = sum(table[label, v] for v in VERDICTS)
@@ -64,8 +66,10 @@ def report(name: str, path: Path, rows: list[dict], misses: bool) -> None:
     named = Counter(r["kind"] for r in slips if r["slip"] == SLIP_KINDS[r["kind"]])
     total = Counter(r["kind"] for r in slips)
     parts = ", ".join(f"{kind} {named[kind]}/{total[kind]}" for kind in SLIP_KINDS if total[kind])
-    print(f"slip named (kind slip-*):           {sum(named.values())}/{len(slips)} = "
-          f"{sum(named.values()) / max(1, len(slips)):.1%}  ({parts})")
+    print(
+        f"slip named (kind slip-*):           {sum(named.values())}/{len(slips)} = "
+        f"{sum(named.values()) / max(1, len(slips)):.1%}  ({parts})"
+    )
     by_kind = Counter(r["kind"] for r in rows)
     ok_kind = Counter(r["kind"] for r in rows if (r["verdict"] == "correct") == (r["label"] == "correct"))
     print("by kind: " + ", ".join(f"{k} {ok_kind[k]}/{by_kind[k]}" for k in sorted(by_kind)))
@@ -74,8 +78,10 @@ def report(name: str, path: Path, rows: list[dict], misses: bool) -> None:
             bad = (r["verdict"] == "correct") != (r["label"] == "correct")
             unnamed = r["kind"] in SLIP_KINDS and r["slip"] != SLIP_KINDS[r["kind"]]
             if bad or unnamed:
-                print(f"  {'MISS' if bad else 'SLIP'} {r['id']} {r['label']}/{r['kind']} {r['text']!r} -> "
-                      f"{r['verdict']} {r['slip'] or ''}: {r['message']}")
+                print(
+                    f"  {'MISS' if bad else 'SLIP'} {r['id']} {r['label']}/{r['kind']} {r['text']!r} -> "
+                    f"{r['verdict']} {r['slip'] or ''}: {r['message']}"
+                )
 
 
 def main() -> None:

@@ -31,23 +31,41 @@ BASELINE = [sys.executable, "-c", "import typer, rich.console, yaml"]
 def fill_store(home: Path, bank: Path, reviews: int) -> None:
     """Cards for 600 of the questions (half of them due) and `reviews` review rows, written in bulk."""
     env = dict(os.environ, LLMPREP_HOME=str(home), LLMPREP_BANK=str(bank))
-    subprocess.run([sys.executable, "-c", "from llmprep.store import open_store; open_store().close()"], env=env, check=True)
-    ids = [f"{p.parent.name}/synthetic-{i}" for p in sorted(bank.glob("*/*.yaml"))
-           for i in range(int(p.stem.split("-")[1]) * 20, int(p.stem.split("-")[1]) * 20 + 20)]
+    subprocess.run(
+        [sys.executable, "-c", "from llmprep.store import open_store; open_store().close()"], env=env, check=True
+    )
+    ids = [
+        f"{p.parent.name}/synthetic-{i}"
+        for p in sorted(bank.glob("*/*.yaml"))
+        for i in range(int(p.stem.split("-")[1]) * 20, int(p.stem.split("-")[1]) * 20 + 20)
+    ]
     rng = random.Random(0)
     now = datetime.now(timezone.utc)
     conn = sqlite3.connect(home / "progress.sqlite3")
     with conn:
         for n, qid in enumerate(ids[:600]):
             due = now + timedelta(days=rng.uniform(-5, 5) if n % 2 else rng.uniform(1, 30))
-            card = {"card_id": n, "state": 2, "step": None, "stability": 5.0, "difficulty": 5.0,
-                    "due": due.isoformat(), "last_review": (now - timedelta(days=3)).isoformat()}
-            conn.execute("INSERT INTO cards VALUES (?, ?, 2, ?, ?)",
-                         (qid, json.dumps(card), due.strftime("%Y-%m-%dT%H:%M:%S.%fZ"), "2026-01-01T00:00:00.000000Z"))
+            card = {
+                "card_id": n,
+                "state": 2,
+                "step": None,
+                "stability": 5.0,
+                "difficulty": 5.0,
+                "due": due.isoformat(),
+                "last_review": (now - timedelta(days=3)).isoformat(),
+            }
+            conn.execute(
+                "INSERT INTO cards VALUES (?, ?, 2, ?, ?)",
+                (qid, json.dumps(card), due.strftime("%Y-%m-%dT%H:%M:%S.%fZ"), "2026-01-01T00:00:00.000000Z"),
+            )
         conn.executemany(
-            "INSERT INTO reviews (question_id, rating, reviewed_at, duration_ms, qtype) VALUES (?, ?, ?, 1000, 'concept')",
-            [(ids[i % 600], rng.randint(1, 4), (now - timedelta(minutes=i)).strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
-             for i in range(reviews)])
+            "INSERT INTO reviews (question_id, rating, reviewed_at, duration_ms, qtype)"
+            " VALUES (?, ?, ?, 1000, 'concept')",
+            [
+                (ids[i % 600], rng.randint(1, 4), (now - timedelta(minutes=i)).strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
+                for i in range(reviews)
+            ],
+        )
     conn.close()
 
 

@@ -21,9 +21,12 @@ from _synthetic import write_bank  # noqa: E402
 REPO = Path(__file__).resolve().parent.parent
 BASELINE = [sys.executable, "-c", "import typer, rich.console, yaml"]
 LIST = [sys.executable, "-m", "llmprep", "list"]
-TORCH_PROBE = [sys.executable, "-c",
-               "import sys; from llmprep.cli.app import main\ntry: main(['list'])\nexcept SystemExit: pass\n"
-               "sys.stderr.write('torch loaded' if 'torch' in sys.modules else 'torch absent')"]
+TORCH_PROBE = [
+    sys.executable,
+    "-c",
+    "import sys; from llmprep.cli.app import main\ntry: main(['list'])\nexcept SystemExit: pass\n"
+    "sys.stderr.write('torch loaded' if 'torch' in sys.modules else 'torch absent')",
+]
 
 
 def median_wall(cmd: list[str], env: dict, runs: int) -> float:

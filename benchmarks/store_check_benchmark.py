@@ -18,23 +18,46 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from llmprep.store import open_store  # noqa: E402
-from llmprep.store import health  # noqa: E402
+from llmprep.store import (
+    health,  # noqa: E402
+    open_store,  # noqa: E402
+)
 from llmprep.store.db import DB_NAME  # noqa: E402
 
 
 def fill(home: Path, reviews: int) -> Path:
     store = open_store(home / DB_NAME)
-    card = json.dumps({"card_id": 1, "state": 2, "step": None, "stability": 5.12, "difficulty": 5.23,
-                       "due": "2026-11-01T09:00:00+00:00", "last_review": "2026-10-29T09:00:00+00:00"})
+    card = json.dumps(
+        {
+            "card_id": 1,
+            "state": 2,
+            "step": None,
+            "stability": 5.12,
+            "difficulty": 5.23,
+            "due": "2026-11-01T09:00:00+00:00",
+            "last_review": "2026-10-29T09:00:00+00:00",
+        }
+    )
     with store.transaction() as conn:
         conn.executemany(
             "INSERT INTO reviews (question_id, rating, reviewed_at, duration_ms, typed_answer, correct, qtype, cram,"
             " card_before, card_after) VALUES (?, ?, ?, 12000, ?, 1, 'concept', 0, ?, ?)",
-            [(f"topic/question-{i % 800}", 1 + i % 4, f"2026-{1 + i % 12:02d}-01T09:00:{i:08d}Z",
-              "the answer a learner typed about attention and the kv cache " * 2, card, card) for i in range(reviews)])
-        conn.executemany("INSERT INTO cards VALUES (?, ?, 2, '2026-11-01', '2026-01-01')",
-                         [(f"topic/question-{i}", card) for i in range(800)])
+            [
+                (
+                    f"topic/question-{i % 800}",
+                    1 + i % 4,
+                    f"2026-{1 + i % 12:02d}-01T09:00:{i:08d}Z",
+                    "the answer a learner typed about attention and the kv cache " * 2,
+                    card,
+                    card,
+                )
+                for i in range(reviews)
+            ],
+        )
+        conn.executemany(
+            "INSERT INTO cards VALUES (?, ?, 2, '2026-11-01', '2026-01-01')",
+            [(f"topic/question-{i}", card) for i in range(800)],
+        )
     store.close()
     return home / DB_NAME
 
@@ -62,6 +85,7 @@ def main() -> None:
         def changed() -> None:
             os.utime(path)  # as if another program had written it: the next open checks
             open_store(path).close()
+
         unknown = median_ms(changed, args.runs)
 
         def written(copy_due: bool) -> None:
@@ -70,6 +94,7 @@ def main() -> None:
             store = open_store(path)
             store.set_hint_stage("softmax", 1)
             store.close()
+
         write = median_ms(lambda: written(False), args.runs)
         write_copy = median_ms(lambda: written(True), args.runs)
         size = path.stat().st_size

@@ -10,51 +10,276 @@ from __future__ import annotations
 import re
 
 GREEK = {
-    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "varepsilon": "ε", "zeta": "ζ",
-    "eta": "η", "theta": "θ", "vartheta": "ϑ", "iota": "ι", "kappa": "κ", "lambda": "λ", "mu": "μ", "nu": "ν",
-    "xi": "ξ", "pi": "π", "rho": "ρ", "varrho": "ϱ", "sigma": "σ", "tau": "τ", "upsilon": "υ", "phi": "φ",
-    "varphi": "φ", "chi": "χ", "psi": "ψ", "omega": "ω", "Gamma": "Γ", "Delta": "Δ", "Theta": "Θ",
-    "Lambda": "Λ", "Xi": "Ξ", "Pi": "Π", "Sigma": "Σ", "Upsilon": "Υ", "Phi": "Φ", "Psi": "Ψ", "Omega": "Ω",
+    "alpha": "α",
+    "beta": "β",
+    "gamma": "γ",
+    "delta": "δ",
+    "epsilon": "ε",
+    "varepsilon": "ε",
+    "zeta": "ζ",
+    "eta": "η",
+    "theta": "θ",
+    "vartheta": "ϑ",
+    "iota": "ι",
+    "kappa": "κ",
+    "lambda": "λ",
+    "mu": "μ",
+    "nu": "ν",
+    "xi": "ξ",
+    "pi": "π",
+    "rho": "ρ",
+    "varrho": "ϱ",
+    "sigma": "σ",
+    "tau": "τ",
+    "upsilon": "υ",
+    "phi": "φ",
+    "varphi": "φ",
+    "chi": "χ",
+    "psi": "ψ",
+    "omega": "ω",
+    "Gamma": "Γ",
+    "Delta": "Δ",
+    "Theta": "Θ",
+    "Lambda": "Λ",
+    "Xi": "Ξ",
+    "Pi": "Π",
+    "Sigma": "Σ",
+    "Upsilon": "Υ",
+    "Phi": "Φ",
+    "Psi": "Ψ",
+    "Omega": "Ω",
 }
 SYMBOLS = {
     **GREEK,
-    "times": "×", "cdot": "·", "approx": "≈", "le": "≤", "leq": "≤", "ge": "≥", "geq": "≥", "ne": "≠",
-    "neq": "≠", "to": "→", "rightarrow": "→", "leftarrow": "←", "Rightarrow": "⇒", "Leftarrow": "⇐",
-    "leftrightarrow": "↔", "iff": "⇔", "implies": "⇒", "mapsto": "↦", "infty": "∞", "propto": "∝",
-    "in": "∈", "notin": "∉", "sum": "∑", "prod": "∏", "int": "∫", "partial": "∂", "nabla": "∇",
-    "sim": "∼", "pm": "±", "mp": "∓", "mid": "|", "langle": "⟨", "rangle": "⟩", "lfloor": "⌊", "rfloor": "⌋",
-    "lceil": "⌈", "rceil": "⌉", "top": "⊤", "odot": "⊙", "otimes": "⊗", "oplus": "⊕", "ll": "≪", "gg": "≫",
-    "gtrsim": "≳", "lesssim": "≲", "succ": "≻", "prec": "≺", "succeq": "⪰", "preceq": "⪯", "dots": "…",
-    "ldots": "…", "cdots": "⋯", "equiv": "≡", "forall": "∀", "exists": "∃", "cup": "∪", "cap": "∩",
-    "subset": "⊂", "subseteq": "⊆", "emptyset": "∅", "circ": "∘", "star": "⋆", "ast": "∗", "ell": "ℓ",
-    "prime": "′", "lVert": "‖", "rVert": "‖", "Vert": "‖", "vert": "|", "lvert": "|", "rvert": "|",
-    "neg": "¬", "land": "∧", "lor": "∨", "setminus": "∖", "perp": "⊥", "coloneqq": "≔", "triangleq": "≜",
-    "quad": "  ", "qquad": "    ", "bmod": " mod ", "dagger": "†",
+    "times": "×",
+    "cdot": "·",
+    "approx": "≈",
+    "le": "≤",
+    "leq": "≤",
+    "ge": "≥",
+    "geq": "≥",
+    "ne": "≠",
+    "neq": "≠",
+    "to": "→",
+    "rightarrow": "→",
+    "leftarrow": "←",
+    "Rightarrow": "⇒",
+    "Leftarrow": "⇐",
+    "leftrightarrow": "↔",
+    "iff": "⇔",
+    "implies": "⇒",
+    "mapsto": "↦",
+    "infty": "∞",
+    "propto": "∝",
+    "in": "∈",
+    "notin": "∉",
+    "sum": "∑",
+    "prod": "∏",
+    "int": "∫",
+    "partial": "∂",
+    "nabla": "∇",
+    "sim": "∼",
+    "pm": "±",
+    "mp": "∓",
+    "mid": "|",
+    "langle": "⟨",
+    "rangle": "⟩",
+    "lfloor": "⌊",
+    "rfloor": "⌋",
+    "lceil": "⌈",
+    "rceil": "⌉",
+    "top": "⊤",
+    "odot": "⊙",
+    "otimes": "⊗",
+    "oplus": "⊕",
+    "ll": "≪",
+    "gg": "≫",
+    "gtrsim": "≳",
+    "lesssim": "≲",
+    "succ": "≻",
+    "prec": "≺",
+    "succeq": "⪰",
+    "preceq": "⪯",
+    "dots": "…",
+    "ldots": "…",
+    "cdots": "⋯",
+    "equiv": "≡",
+    "forall": "∀",
+    "exists": "∃",
+    "cup": "∪",
+    "cap": "∩",
+    "subset": "⊂",
+    "subseteq": "⊆",
+    "emptyset": "∅",
+    "circ": "∘",
+    "star": "⋆",
+    "ast": "∗",
+    "ell": "ℓ",
+    "prime": "′",
+    "lVert": "‖",
+    "rVert": "‖",
+    "Vert": "‖",
+    "vert": "|",
+    "lvert": "|",
+    "rvert": "|",
+    "neg": "¬",
+    "land": "∧",
+    "lor": "∨",
+    "setminus": "∖",
+    "perp": "⊥",
+    "coloneqq": "≔",
+    "triangleq": "≜",
+    "quad": "  ",
+    "qquad": "    ",
+    "bmod": " mod ",
+    "dagger": "†",
 }
-FUNCTIONS = {"log", "ln", "exp", "sin", "cos", "tan", "tanh", "sinh", "cosh", "max", "min", "arg", "argmax",
-             "argmin", "sup", "inf", "lim", "det", "dim", "ker", "Pr", "gcd", "deg"}
-ESCAPES = {",": " ", ";": " ", ":": " ", " ": " ", "!": "", "{": "{", "}": "}", "%": "%", "_": "_", "$": "$",
-           "#": "#", "&": "&", "|": "‖", "\\": "\n"}
-DROPPED = {"left", "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "biggl", "biggr",
-           "Biggl", "Biggr", "displaystyle", "textstyle", "limits", "nolimits"}
-PLAIN = {"text", "textrm", "textit", "textbf", "texttt", "emph", "mathrm", "mathit", "mathbf", "mathsf",
-         "mathtt", "boldsymbol", "bm", "operatorname"}
+FUNCTIONS = {
+    "log",
+    "ln",
+    "exp",
+    "sin",
+    "cos",
+    "tan",
+    "tanh",
+    "sinh",
+    "cosh",
+    "max",
+    "min",
+    "arg",
+    "argmax",
+    "argmin",
+    "sup",
+    "inf",
+    "lim",
+    "det",
+    "dim",
+    "ker",
+    "Pr",
+    "gcd",
+    "deg",
+}
+ESCAPES = {
+    ",": " ",
+    ";": " ",
+    ":": " ",
+    " ": " ",
+    "!": "",
+    "{": "{",
+    "}": "}",
+    "%": "%",
+    "_": "_",
+    "$": "$",
+    "#": "#",
+    "&": "&",
+    "|": "‖",
+    "\\": "\n",
+}
+DROPPED = {
+    "left",
+    "right",
+    "big",
+    "Big",
+    "bigg",
+    "Bigg",
+    "bigl",
+    "bigr",
+    "Bigl",
+    "Bigr",
+    "biggl",
+    "biggr",
+    "Biggl",
+    "Biggr",
+    "displaystyle",
+    "textstyle",
+    "limits",
+    "nolimits",
+}
+PLAIN = {
+    "text",
+    "textrm",
+    "textit",
+    "textbf",
+    "texttt",
+    "emph",
+    "mathrm",
+    "mathit",
+    "mathbf",
+    "mathsf",
+    "mathtt",
+    "boldsymbol",
+    "bm",
+    "operatorname",
+}
 FRACTIONS = {"frac", "tfrac", "dfrac", "cfrac"}
-ACCENTS = {"hat": "\u0302", "widehat": "\u0302", "tilde": "\u0303", "widetilde": "\u0303", "bar": "\u0304",
-           "overline": "\u0305", "vec": "\u20d7", "dot": "\u0307", "ddot": "\u0308"}
+ACCENTS = {
+    "hat": "\u0302",
+    "widehat": "\u0302",
+    "tilde": "\u0303",
+    "widetilde": "\u0303",
+    "bar": "\u0304",
+    "overline": "\u0305",
+    "vec": "\u20d7",
+    "dot": "\u0307",
+    "ddot": "\u0308",
+}
 DOUBLE_STRUCK = {"E": "𝔼", "R": "ℝ", "N": "ℕ", "Z": "ℤ", "Q": "ℚ", "C": "ℂ", "P": "ℙ", "1": "𝟙", "I": "𝕀", "V": "𝕍"}
-CALLIGRAPHIC = {"L": "ℒ", "D": "𝒟", "N": "𝒩", "O": "𝒪", "A": "𝒜", "B": "ℬ", "E": "ℰ", "F": "ℱ", "H": "ℋ",
-                "I": "ℐ", "M": "ℳ", "R": "ℛ", "S": "𝒮", "T": "𝒯", "U": "𝒰", "X": "𝒳", "Y": "𝒴", "P": "𝒫",
-                "G": "𝒢", "C": "𝒞", "K": "𝒦", "Q": "𝒬", "V": "𝒱", "W": "𝒲", "Z": "𝒵", "J": "𝒥"}
+CALLIGRAPHIC = {
+    "L": "ℒ",
+    "D": "𝒟",
+    "N": "𝒩",
+    "O": "𝒪",
+    "A": "𝒜",
+    "B": "ℬ",
+    "E": "ℰ",
+    "F": "ℱ",
+    "H": "ℋ",
+    "I": "ℐ",
+    "M": "ℳ",
+    "R": "ℛ",
+    "S": "𝒮",
+    "T": "𝒯",
+    "U": "𝒰",
+    "X": "𝒳",
+    "Y": "𝒴",
+    "P": "𝒫",
+    "G": "𝒢",
+    "C": "𝒞",
+    "K": "𝒦",
+    "Q": "𝒬",
+    "V": "𝒱",
+    "W": "𝒲",
+    "Z": "𝒵",
+    "J": "𝒥",
+}
 FONTS = {"mathbb": DOUBLE_STRUCK, "mathcal": CALLIGRAPHIC, "mathscr": CALLIGRAPHIC}
 KNOWN = frozenset({*SYMBOLS, *FUNCTIONS, *DROPPED, *PLAIN, *FRACTIONS, *ACCENTS, *FONTS, "sqrt", "binom"})
 
-SUPERSCRIPT = dict(zip(
-    "0123456789+-=()abcdefghijklmnoprstuvwxyzABDEGHIJKLMNOPRTUVWαβγδθφχε⊤*′'",
-    "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁⱽᵂᵅᵝᵞᵟᶿᵠᵡᵋᵀ*′′"))
+SUPERSCRIPT = dict(
+    zip(
+        "0123456789+-=()abcdefghijklmnoprstuvwxyzABDEGHIJKLMNOPRTUVWαβγδθφχε⊤*′'",
+        "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁⱽᵂᵅᵝᵞᵟᶿᵠᵡᵋᵀ*′′",
+    )
+)
 SUBSCRIPT = dict(zip("0123456789+-=()aehijklmnoprstuvxβγρφχ", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓᵦᵧᵨᵩᵪ"))
-_FACTORS = {*GREEK, *FUNCTIONS, *FRACTIONS, *PLAIN, *FONTS, *ACCENTS, "sqrt", "binom", "left", "sum", "prod", "int",
-            "partial", "nabla", "ell", "infty"}
+_FACTORS = {
+    *GREEK,
+    *FUNCTIONS,
+    *FRACTIONS,
+    *PLAIN,
+    *FONTS,
+    *ACCENTS,
+    "sqrt",
+    "binom",
+    "left",
+    "sum",
+    "prod",
+    "int",
+    "partial",
+    "nabla",
+    "ell",
+    "infty",
+}
 _OPERATOR = re.compile(r"[\s+\-−±∓·×/=<>≤≥≈∼,;:|∈→]")
 
 
@@ -98,7 +323,7 @@ class _Parser:
 
     def factor_follows(self) -> bool:
         """Whether a factor comes next, so that a fraction needs parentheses: (1/T)∑, (1/β) r, but r/β)."""
-        after = re.match(r"\s*(?:\\([A-Za-z]+)|[\w(])", self.s[self.i:])
+        after = re.match(r"\s*(?:\\([A-Za-z]+)|[\w(])", self.s[self.i :])
         return bool(after) and (after.group(1) is None or after.group(1) in _FACTORS)
 
     def peek(self) -> str:
@@ -150,14 +375,17 @@ class _Parser:
         start = self.i
         while self.peek().isalpha():
             self.i += 1
-        name = self.s[start:self.i]
+        name = self.s[start : self.i]
         if name in SYMBOLS:
             return SYMBOLS[name]
         if name in FUNCTIONS:  # `\beta\log\pi` reads as `β log π`, `\exp\left(` as `exp(`
-            after = re.match(r"\\?([A-Za-z]*)", self.s[self.i:]).group(1)
-            before = self.s[start - 2:start - 1]
-            return (" " if before.isalnum() or before == "}" else "") + name + \
-                (" " if after and after not in DROPPED else "")
+            after = re.match(r"\\?([A-Za-z]*)", self.s[self.i :]).group(1)
+            before = self.s[start - 2 : start - 1]
+            return (
+                (" " if before.isalnum() or before == "}" else "")
+                + name
+                + (" " if after and after not in DROPPED else "")
+            )
         if name in DROPPED:
             if name in ("left", "right") and self.peek() == ".":
                 self.i += 1  # an invisible delimiter

@@ -27,7 +27,8 @@ _SPANS_RE = (
     r"|(?P<ticks_run>`+)(?P<code>.+?)(?<!`)(?P=ticks_run)(?!`)"
     r"|\*\*(?P<bold>[^*]+?)\*\*"
     r"|\$\$(?P<display>.+?)\$\$"
-    r"|(?<![\\$])\$(?=[^\s$])(?P<math>(?:\\.|[^$\\])+?)(?<=[^\s\\])\$(?!\d)")
+    r"|(?<![\\$])\$(?=[^\s$])(?P<math>(?:\\.|[^$\\])+?)(?<=[^\s\\])\$(?!\d)"
+)
 _MD_PUNCT = r"[!-/:-@\[-`{-~]"  # ASCII punctuation: a backslash makes each one literal
 
 
@@ -60,8 +61,9 @@ def math_spans(text: str) -> list[str]:
 
 def inline(text: str, style: str = "") -> Text:
     """Plain text with inline code, bold and math; soft line breaks join as in Markdown."""
-    text = _SOFT_BREAK.sub(lambda m: "" if _CJK.match(m.group(1)) and _CJK.match(m.group(2)) else " ",
-                           text.strip())  # Chinese needs no space
+    text = _SOFT_BREAK.sub(
+        lambda m: "" if _CJK.match(m.group(1)) and _CJK.match(m.group(2)) else " ", text.strip()
+    )  # Chinese needs no space
     out = Text(style=style)
     _append(out, text, None)
     return out
@@ -70,7 +72,7 @@ def inline(text: str, style: str = "") -> Text:
 def _append(out: Text, text: str, style: str | None) -> None:
     last = 0
     for m in _spans_in(text):
-        out.append(text[last:m.start()], style)
+        out.append(text[last : m.start()], style)
         if m["code"] is not None:
             out.append(m["code"], "bold cyan")
         elif m["bold"] is not None:
@@ -85,12 +87,14 @@ def _append(out: Text, text: str, style: str | None) -> None:
 
 def _protect(text: str) -> str:
     """Markdown source with each math span replaced by its Unicode form, every ASCII punctuation escaped."""
+
     def replace(m: re.Match) -> str:
         if m["bold"] is not None:
             return "**" + _protect(m["bold"]) + "**"
         if m["display"] is None and m["math"] is None:
             return m.group(0)  # code stays as written
         return re.sub(_MD_PUNCT, lambda p: "\\" + p.group(0), _to_unicode(m))
+
     return _spans().sub(replace, text)
 
 
@@ -131,8 +135,10 @@ def _fmt_number(value: float) -> str:
 
 def header(q: Question, lang: str = "en") -> Text:
     line = Text(q.id, style="bold cyan")
-    line.append(f"  {type_name(q.type, lang)} · {difficulty_name(q.difficulty, lang)} · {q.topic} · {', '.join(q.sets)}",
-                style="dim")
+    line.append(
+        f"  {type_name(q.type, lang)} · {difficulty_name(q.difficulty, lang)} · {q.topic} · {', '.join(q.sets)}",
+        style="dim",
+    )
     return line
 
 
@@ -153,8 +159,11 @@ def answer(q: Question, lang: str, key_points: bool = True) -> Group:
         parts.append(Text(("正确答案：" if zh else "Correct: ") + ", ".join(q.correct), style="bold green"))
         parts.append(markdown(q.explanation.get(lang)))
     if q.type == "numeric":
-        parts.append(Text(("答案：" if zh else "Answer: ") + f"{_fmt_number(q.value)} {q.unit or ''}".rstrip(),
-                          style="bold green"))
+        parts.append(
+            Text(
+                ("答案：" if zh else "Answer: ") + f"{_fmt_number(q.value)} {q.unit or ''}".rstrip(), style="bold green"
+            )
+        )
         parts.append(markdown(q.solution.get(lang)))
     parts.append(markdown(q.answer.get(lang)))
     if q.key_points and key_points:

@@ -17,14 +17,21 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp / "dist"), str(REPO)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp / "dist"), str(REPO)],
+        check=True,
+        capture_output=True,
+    )
     wheel = next((tmp / "dist").glob("llmprep-*.whl"))
     venv = tmp / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     python = venv / "bin" / "python"
-    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                          check=True, capture_output=True, text=True).stdout.strip()
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     # the dependencies (torch among them) come from this interpreter; llmprep itself only from the wheel
     (Path(site) / "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)], check=True)
@@ -56,7 +63,9 @@ def test_installed_cli_lists_and_shows_from_any_folder(installed, tmp_path):
 
 def test_references_are_not_a_top_level_package(installed, tmp_path):
     _, venv = installed
-    probe = subprocess.run([str(venv / "bin" / "python"), "-c", "import solutions"], capture_output=True, text=True, cwd=tmp_path)
+    probe = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", "import solutions"], capture_output=True, text=True, cwd=tmp_path
+    )
     assert probe.returncode != 0 and "No module named 'solutions'" in probe.stderr
 
 
@@ -66,8 +75,13 @@ def test_installed_start_and_grade(installed, tmp_path):
     assert started.returncode == 0, started.stderr
     stub = run_venv(venv, "grade", "softmax.py", "--device", "cpu", cwd=tmp_path)
     assert stub.returncode == 1 and "not implemented" in stub.stdout + stub.stderr
-    site = subprocess.run([str(venv / "bin" / "python"), "-c", "import llmprep, os; print(os.path.dirname(llmprep.__file__))"],
-                          capture_output=True, text=True, check=True, cwd=tmp_path).stdout.strip()
+    site = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", "import llmprep, os; print(os.path.dirname(llmprep.__file__))"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
+    ).stdout.strip()
     reference = Path(site) / "_data" / "solutions" / "softmax" / "reference.py"
     (tmp_path / "softmax.py").write_text(reference.read_text(encoding="utf-8"), encoding="utf-8")
     graded = run_venv(venv, "grade", "softmax.py", "--device", "cpu", cwd=tmp_path)

@@ -44,11 +44,21 @@ def _question(r: NodeReader, node: yaml.Node, topics: set[str]) -> s.Question:
     if "id" in fields:
         qid = r.string(fields["id"][1], "id")
         if not ID_RE.match(qid):
-            raise r.invalid(fields["id"][1], f"id {qid!r} is not a slug", "use lower-case words joined by '-', e.g. attention/why-scale")
+            raise r.invalid(
+                fields["id"][1],
+                f"id {qid!r} is not a slug",
+                "use lower-case words joined by '-', e.g. attention/why-scale",
+            )
         r.qid = qid
     qtype = r.choice(fields["type"][1], "type", s.TYPES) if "type" in fields else "concept"
-    r.keys(node, fields, "a question", required=COMMON_REQUIRED + TYPE_FIELDS[qtype],
-           optional=COMMON_OPTIONAL, elsewhere=TYPE_FIELDS)
+    r.keys(
+        node,
+        fields,
+        "a question",
+        required=COMMON_REQUIRED + TYPE_FIELDS[qtype],
+        optional=COMMON_OPTIONAL,
+        elsewhere=TYPE_FIELDS,
+    )
 
     def get(name):
         return fields[name][1]
@@ -82,8 +92,10 @@ def read_source(r: NodeReader, node: yaml.Node) -> s.Source:
         return s.Source()
     fields = r.mapping(node, "source")
     r.keys(node, fields, "source", required=("file", "heading"), optional=())
-    return s.Source(file=r.choice(fields["file"][1], "source.file", s.SEED_FILES),
-                    heading=r.string(fields["heading"][1], "source.heading"))
+    return s.Source(
+        file=r.choice(fields["file"][1], "source.file", s.SEED_FILES),
+        heading=r.string(fields["heading"][1], "source.heading"),
+    )
 
 
 def _phrases(r: NodeReader, node: yaml.Node, what: str, joiner: str) -> str:
@@ -95,11 +107,15 @@ def _phrases(r: NodeReader, node: yaml.Node, what: str, joiner: str) -> str:
             raise r.invalid(node, f"{what} {raw!r} has an empty phrase", "remove the stray '|' or '+'")
         for phrase in phrases:
             if phrase.count("(") != phrase.count(")") or phrase.count("[") != phrase.count("]"):
-                raise r.invalid(node, f"{what} phrase {phrase!r} has unbalanced brackets",
-                                "a flow list `[a, b]` splits at commas: write the list as `- item` lines")
+                raise r.invalid(
+                    node,
+                    f"{what} phrase {phrase!r} has unbalanced brackets",
+                    "a flow list `[a, b]` splits at commas: write the list as `- item` lines",
+                )
             if re.search(r"(?<!\w)\w{1,2}\*", phrase):
-                raise r.invalid(node, f"{what} phrase {phrase!r} misuses '*'",
-                                "'*' only ends a word of 3+ letters, e.g. saturat*")
+                raise r.invalid(
+                    node, f"{what} phrase {phrase!r} misuses '*'", "'*' only ends a word of 3+ letters, e.g. saturat*"
+                )
     return raw
 
 
@@ -127,10 +143,16 @@ def _choice(r: NodeReader, get) -> dict:
     if len(choices) < 2 or len(choices) > len(s.LETTERS):
         raise r.invalid(get("choices"), f"{len(choices)} choices", f"give 2 to {len(s.LETTERS)} choices")
     letters = s.LETTERS[: len(choices)]
-    correct = tuple(r.choice(n, "correct letter", tuple(letters)) for n in r.sequence(get("correct"), "correct", allow_scalar=True))
+    correct = tuple(
+        r.choice(n, "correct letter", tuple(letters)) for n in r.sequence(get("correct"), "correct", allow_scalar=True)
+    )
     if len(set(correct)) != len(correct):
         raise r.invalid(get("correct"), "a correct letter is listed twice", "list each letter once")
-    return {"choices": choices, "correct": tuple(sorted(correct)), "explanation": r.text(get("explanation"), "explanation")}
+    return {
+        "choices": choices,
+        "correct": tuple(sorted(correct)),
+        "explanation": r.text(get("explanation"), "explanation"),
+    }
 
 
 def _numeric(r: NodeReader, get) -> dict:
@@ -141,7 +163,7 @@ def _numeric(r: NodeReader, get) -> dict:
         raise r.invalid(get("tolerance"), "tolerance must allow some error", "give rel (e.g. 0.02) and/or abs > 0")
     unit_node = get("unit")
     if not (isinstance(unit_node, yaml.ScalarNode) and unit_node.tag == _STR):
-        raise r.invalid(unit_node, "unit must be a string", "write unit: \"GiB\" (or \"\" for a plain number)")
+        raise r.invalid(unit_node, "unit must be a string", 'write unit: "GiB" (or "" for a plain number)')
     inputs = r.mapping(get("inputs"), "inputs")
     return {
         "value": r.number(get("value"), "value"),
@@ -165,7 +187,11 @@ def read_file(path: Path, rel: str, topics: set[str]) -> tuple[list[s.Question],
     try:
         root = compose(path, rel)
         if root is None:
-            raise Invalid(Problem(rel, 1, "empty file", f"add `version: {s.FORMAT_VERSION}` and a `questions:` list, or delete it"))
+            raise Invalid(
+                Problem(
+                    rel, 1, "empty file", f"add `version: {s.FORMAT_VERSION}` and a `questions:` list, or delete it"
+                )
+            )
         top = r.mapping(root, "the file")
         r.keys(root, top, "the file", required=("version", "questions"), optional=())
         if r.number(top["version"][1], "version") != s.FORMAT_VERSION:
@@ -193,7 +219,7 @@ def read_topics(root: Path) -> tuple[dict[str, s.Topic], list[Problem]]:
         top = r.mapping(root_node, "the taxonomy")
         r.keys(root_node, top, "the taxonomy", required=("version", "topics"), optional=())
         topics = {}
-        for name, (key, value) in r.mapping(top["topics"][1], "topics").items():
+        for name, (_, value) in r.mapping(top["topics"][1], "topics").items():
             topics[name] = s.Topic(id=name, name=r.text(value, f"topic {name}"))
         return topics, []
     except Invalid as err:
@@ -214,18 +240,39 @@ def check_bank(root: Path, drill_ids: set[str]) -> tuple[s.Bank, list[Problem]]:
         for q in found:
             if q.id in questions:
                 first = questions[q.id]
-                problems.append(Problem(q.file, q.line, f"duplicate id, first defined at {first.file}:{first.line}",
-                                        "give this question a new id (ids never change once published)", q.id))
+                problems.append(
+                    Problem(
+                        q.file,
+                        q.line,
+                        f"duplicate id, first defined at {first.file}:{first.line}",
+                        "give this question a new id (ids never change once published)",
+                        q.id,
+                    )
+                )
             else:
                 questions[q.id] = q
     for q in questions.values():
         for ref in q.follow_ups:
             if ref not in questions:
                 close = difflib.get_close_matches(ref, list(questions), n=1)
-                problems.append(Problem(q.file, q.line, f"follow-up {ref!r} is not a question id",
-                                        f"did you mean {close[0]!r}?" if close else "remove it or add that question", q.id))
+                problems.append(
+                    Problem(
+                        q.file,
+                        q.line,
+                        f"follow-up {ref!r} is not a question id",
+                        f"did you mean {close[0]!r}?" if close else "remove it or add that question",
+                        q.id,
+                    )
+                )
         if q.drill is not None and q.drill not in drill_ids:
             close = difflib.get_close_matches(q.drill, sorted(drill_ids), n=1)
-            problems.append(Problem(q.file, q.line, f"drill {q.drill!r} does not exist in solutions/",
-                                    f"did you mean {close[0]!r}?" if close else "add the drill or change the id", q.id))
+            problems.append(
+                Problem(
+                    q.file,
+                    q.line,
+                    f"drill {q.drill!r} does not exist in solutions/",
+                    f"did you mean {close[0]!r}?" if close else "add the drill or change the id",
+                    q.id,
+                )
+            )
     return s.Bank(questions=questions, topics=topics), problems

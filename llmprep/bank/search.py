@@ -44,7 +44,7 @@ def _snippet(text: str, term: str, width: int = 100) -> str:
     flat = " ".join(text.split())
     at = max(0, flat.lower().find(term))
     start = max(0, at - width // 3)
-    return ("…" if start else "") + flat[start:start + width] + ("…" if start + width < len(flat) else "")
+    return ("…" if start else "") + flat[start : start + width] + ("…" if start + width < len(flat) else "")
 
 
 def search(bank: Bank, text: str, *, type_: str | None = None) -> list[Hit]:

@@ -27,14 +27,20 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * (len(ordered) - 1) + 0.5))]
 
 
-def measure(impls: dict[str, Callable], make_inputs: Callable[[], tuple], device: torch.device, *,
-            warmup: int = 3, rounds: int = 15) -> list[Timing]:
+def measure(
+    impls: dict[str, Callable],
+    make_inputs: Callable[[], tuple],
+    device: torch.device,
+    *,
+    warmup: int = 3,
+    rounds: int = 15,
+) -> list[Timing]:
     cuda = device.type == "cuda"
     flush = torch.empty(L2_FLUSH_BYTES, dtype=torch.int8, device=device) if cuda else None
     times: dict[str, list[float]] = {name: [] for name in impls}
     peaks: dict[str, int] = {}
     with torch.no_grad():
-        for name, fn in impls.items():  # warm-up: first calls compile, allocate, fill caches
+        for fn in impls.values():  # warm-up: first calls compile, allocate, fill caches
             for _ in range(warmup):
                 args, kwargs = make_inputs()
                 fn(*args, **kwargs)

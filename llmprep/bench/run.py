@@ -67,16 +67,32 @@ def main() -> None:
             flags.append("launch-bound: the size is too small to measure the kernel")
         if t.name == "yours" and fused / t.median_s > SUSPICIOUS_SPEEDUP:
             flags.append("more than 10x faster than PyTorch's kernel: check the result really is computed")
-        row = {"name": t.name, "median_s": t.median_s, "spread": t.spread, "vs_pytorch": t.median_s / fused,
-               "peak_bytes": t.peak_bytes, "flags": flags}
+        row = {
+            "name": t.name,
+            "median_s": t.median_s,
+            "spread": t.spread,
+            "vs_pytorch": t.median_s / fused,
+            "peak_bytes": t.peak_bytes,
+            "flags": flags,
+        }
         if hasattr(bench, "flops"):
             row["tflops"] = bench.flops(size) / t.median_s / 1e12
         if hasattr(bench, "bytes_moved"):
             row["gbps"] = bench.bytes_moved(size, dtype) / t.median_s / 1e9
         rows.append(row)
     name = torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu"
-    print(json.dumps({"size": job["size"], "params": size, "device": str(device), "device_name": name,
-                      "dtype": job["dtype"], "rows": rows}))
+    print(
+        json.dumps(
+            {
+                "size": job["size"],
+                "params": size,
+                "device": str(device),
+                "device_name": name,
+                "dtype": job["dtype"],
+                "rows": rows,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -6,8 +6,29 @@ from typing import Annotated, Optional
 
 import typer
 
-from llmprep.cli import check, dev, export, list_, marks, mock, next_, progress, quiz, search, sets, show, stats, topics
-from llmprep.cli import bench, drills, grade, hint, solution, start, watch  # coding drills
+from llmprep.cli import (  # coding drills
+    bench,
+    check,
+    dev,
+    drills,
+    export,
+    grade,
+    hint,
+    list_,
+    marks,
+    mock,
+    next_,
+    progress,
+    quiz,
+    search,
+    sets,
+    show,
+    solution,
+    start,
+    stats,
+    topics,
+    watch,
+)
 from llmprep.cli.options import Lang, state
 from llmprep.errors import LlmprepError
 

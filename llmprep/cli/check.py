@@ -15,7 +15,9 @@ from llmprep.errors import UsageError
 
 def command(
     question_id: Annotated[str, typer.Argument(metavar="ID", help="A question id, e.g. attention/kv-cache-bytes-7b.")],
-    answer: Annotated[str, typer.Argument(metavar="ANSWER", help="Your answer: letters, a number with its unit, or text.")],
+    answer: Annotated[
+        str, typer.Argument(metavar="ANSWER", help="Your answer: letters, a number with its unit, or text.")
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the verdict as JSON.")] = False,
     lang: Lang = None,
 ) -> None:
@@ -27,14 +29,16 @@ def command(
     bank = load_bank()
     q = find_question(bank, question_id, "llmprep check {id} ...")
     if q.type == "code":
-        raise UsageError(f"{q.id} is a code question, answered by a file",
-                         fix=f"run `llmprep start {q.drill}`, then `llmprep grade {q.drill}.py`")
+        raise UsageError(
+            f"{q.id} is a code question, answered by a file",
+            fix=f"run `llmprep start {q.drill}`, then `llmprep grade {q.drill}.py`",
+        )
     try:
         verdict = judge(q, answer, lang) if answer.strip() else None
     except AnswerFormatError as err:
         raise UsageError(f"{answer!r} is not an answer to {q.id}: {err}") from None
     if verdict is None:  # nothing to judge
-        raise UsageError("the answer is empty", fix=f"type it as the second argument: `llmprep check {q.id} \"...\"`")
+        raise UsageError("the answer is empty", fix=f'type it as the second argument: `llmprep check {q.id} "..."`')
     if as_json:
         typer.echo(verdict.to_json(q))
     else:

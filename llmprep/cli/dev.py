@@ -34,8 +34,12 @@ def _key_point_problems(bank) -> list:
     from llmprep.quiz.concept import self_check
 
     fix = "add the missing synonyms to `requires` (see questions/README.md, Key points)"
-    return [Problem(q.file, q.line, message, fix, q.id)
-            for q in bank.questions.values() if q.type == "concept" for message in self_check(q)]
+    return [
+        Problem(q.file, q.line, message, fix, q.id)
+        for q in bank.questions.values()
+        if q.type == "concept"
+        for message in self_check(q)
+    ]
 
 
 def _review_problems(bank) -> list:
@@ -50,12 +54,26 @@ def _review_problems(bank) -> list:
         known = mistake_keys(drill.cases) if drill.review else set()
         for mistake, question_id in drill.review.items():
             if mistake not in known:
-                problems.append(Problem(where, 1, f"review names {mistake!r}, which is no mistake of cases.py",
-                                        f"use one of: {', '.join(sorted(known))}", drill.id))
+                problems.append(
+                    Problem(
+                        where,
+                        1,
+                        f"review names {mistake!r}, which is no mistake of cases.py",
+                        f"use one of: {', '.join(sorted(known))}",
+                        drill.id,
+                    )
+                )
             q = bank.questions.get(question_id)
             if q is None or q.type == "code":
-                problems.append(Problem(where, 1, f"review links {mistake!r} to {question_id!r}, no concept, choice or "
-                                        "numeric question", "link a question id from `llmprep list`", drill.id))
+                problems.append(
+                    Problem(
+                        where,
+                        1,
+                        f"review links {mistake!r} to {question_id!r}, no concept, choice or numeric question",
+                        "link a question id from `llmprep list`",
+                        drill.id,
+                    )
+                )
     return problems
 
 

@@ -34,8 +34,16 @@ def command(
     rows = []
     for drill in sorted(drills.values(), key=lambda d: (d.topic, d.id)):
         if not topic or drill.topic == topic:
-            rows.append((drill.id, drill.topic, drill.difficulty, status.get(drill.id, "new"), drill.title.get(lang),
-                         {"hard": " · hard", "hints": " · with hints"}.get(kinds.get(drill.id), "")))
+            rows.append(
+                (
+                    drill.id,
+                    drill.topic,
+                    drill.difficulty,
+                    status.get(drill.id, "new"),
+                    drill.title.get(lang),
+                    {"hard": " · hard", "hints": " · with hints"}.get(kinds.get(drill.id), ""),
+                )
+            )
     table = Table(title=f"{len(rows)} drills", title_justify="left", box=None, pad_edge=False)
     for i, name in enumerate(("id", "topic", "level", "status")):  # never squeezed: the title gives way
         width = max([len(name)] + [len(row[i]) for row in rows])

@@ -35,7 +35,9 @@ def anki(
     from llmprep.export.anki import write_deck
 
     if file.suffix != ".apkg":
-        raise UsageError(f"{file} does not end in .apkg", fix=f"write `llmprep export anki {file.with_suffix('.apkg')}`")
+        raise UsageError(
+            f"{file} does not end in .apkg", fix=f"write `llmprep export anki {file.with_suffix('.apkg')}`"
+        )
     bank, sets = _checked(set_name, lang)
     questions = [q for q in bank.questions.values() if set(q.sets) & set(sets)]
     name = f"llmprep::{set_name}" if set_name else "llmprep"
@@ -55,7 +57,9 @@ def markdown(
     from llmprep.export.markdown import write_sheets
 
     if folder.exists() and not folder.is_dir():
-        raise UsageError(f"{folder} is a file, not a folder", fix="name a folder, e.g. `llmprep export markdown sheets/`")
+        raise UsageError(
+            f"{folder} is a file, not a folder", fix="name a folder, e.g. `llmprep export markdown sheets/`"
+        )
     bank, sets = _checked(set_name, lang)
     for path in write_sheets(bank, folder, lang=lang, sets=sets):
         typer.echo(f"Wrote {path}")

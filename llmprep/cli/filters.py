@@ -12,7 +12,9 @@ from llmprep.errors import UsageError
 SetOpt = Annotated[Optional[str], typer.Option("--set", help="Only this set (see `llmprep sets`).")]
 TopicOpt = Annotated[Optional[str], typer.Option("--topic", help="Only this topic (see `llmprep topics`).")]
 TypeOpt = Annotated[Optional[str], typer.Option("--type", help="Only this type: concept, choice, numeric, code.")]
-DifficultyOpt = Annotated[Optional[str], typer.Option("--difficulty", help="Only this level: junior, mid, senior, expert.")]
+DifficultyOpt = Annotated[
+    Optional[str], typer.Option("--difficulty", help="Only this level: junior, mid, senior, expert.")
+]
 
 
 def check_value(option: str, value: Optional[str], allowed: Iterable[str]) -> None:
@@ -30,5 +32,9 @@ def find_question(bank, question_id: str, command: str):
     if q is not None:
         return q
     close = difflib.get_close_matches(question_id, list(bank.questions), n=3, cutoff=0.4)
-    fix = ("did you mean " + " or ".join(f"`{command.format(id=c)}`" for c in close) + "?") if close else "see `llmprep list`"
+    fix = (
+        ("did you mean " + " or ".join(f"`{command.format(id=c)}`" for c in close) + "?")
+        if close
+        else "see `llmprep list`"
+    )
     raise UsageError(f"no question with id {question_id!r}", fix=fix)

@@ -65,4 +65,6 @@ def _review_the_mistake(drill_id: str, mistake: str, lang: str) -> None:
         store.close()
     if planned:
         ids = ", ".join(question_id for question_id, _ in planned)
-        typer.echo(f"复习已安排：{ids}（`llmprep quiz`）" if lang == "zh" else f"scheduled for review: {ids} (`llmprep quiz`)")
+        typer.echo(
+            f"复习已安排：{ids}（`llmprep quiz`）" if lang == "zh" else f"scheduled for review: {ids} (`llmprep quiz`)"
+        )

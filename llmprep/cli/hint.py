@@ -11,7 +11,9 @@ def command(
     drill_id: Annotated[str, typer.Argument(metavar="ID", help="A drill id.")],
     again: Annotated[bool, typer.Option("--again", help="Show the hints seen so far without advancing.")] = False,
     reset: Annotated[bool, typer.Option("--reset", help="Start the hints of this drill from the first.")] = False,
-    contract: Annotated[bool, typer.Option("--contract", help="Show the whole task statement (hidden in hard mode).")] = False,
+    contract: Annotated[
+        bool, typer.Option("--contract", help="Show the whole task statement (hidden in hard mode).")
+    ] = False,
     lang: Lang = None,
 ) -> None:
     """Show the next hint for a drill (one more each time)."""
@@ -42,5 +44,7 @@ def command(
         console.print(f"[bold]hint {number}/{len(drill.hints)}[/]")
         console.print(Markdown(drill.hints[number - 1].get(lang)))
     if seen >= len(drill.hints) and not again:
-        console.print(f"[dim]that was the last hint; `llmprep solution {drill.id}` shows the reference "
-                      "after a pass or once you give up[/]")
+        console.print(
+            f"[dim]that was the last hint; `llmprep solution {drill.id}` shows the reference "
+            "after a pass or once you give up[/]"
+        )

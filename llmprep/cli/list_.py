@@ -14,7 +14,10 @@ from llmprep.cli.options import Lang, resolve_lang
 
 COLUMNS = {"en": ("id", "type", "level", "topic", "prompt"), "zh": ("题号", "类型", "难度", "主题", "题目")}
 STATUSES = ("new", "learning", "review", "due", "suspended", "flagged")
-StatusOpt = Annotated[Optional[str], typer.Option("--status", help="Only questions that are new, learning, review, due, suspended or flagged.")]
+StatusOpt = Annotated[
+    Optional[str],
+    typer.Option("--status", help="Only questions that are new, learning, review, due, suspended or flagged."),
+]
 
 
 def _with_status(questions: list, status: str) -> list:
@@ -40,8 +43,14 @@ def _with_status(questions: list, status: str) -> list:
     return [q for q in questions if status in status_of(q.id)]
 
 
-def command(set_: SetOpt = None, topic: TopicOpt = None, type_: TypeOpt = None,
-            difficulty: DifficultyOpt = None, status: StatusOpt = None, lang: Lang = None) -> None:
+def command(
+    set_: SetOpt = None,
+    topic: TopicOpt = None,
+    type_: TypeOpt = None,
+    difficulty: DifficultyOpt = None,
+    status: StatusOpt = None,
+    lang: Lang = None,
+) -> None:
     """List questions (id, type, level, topic, prompt)."""
     from rich.cells import cell_len, set_cell_size
     from rich.console import Console
@@ -60,9 +69,16 @@ def command(set_: SetOpt = None, topic: TopicOpt = None, type_: TypeOpt = None,
     if status:
         chosen = _with_status(chosen, status)
     zh = lang == "zh"
-    rows = [(q.id, type_name(q.type, lang), difficulty_name(q.difficulty, lang), q.topic,
-             " ".join(q.prompt.get(lang).split()))
-            for q in sorted(chosen, key=lambda q: q.id)]
+    rows = [
+        (
+            q.id,
+            type_name(q.type, lang),
+            difficulty_name(q.difficulty, lang),
+            q.topic,
+            " ".join(q.prompt.get(lang).split()),
+        )
+        for q in sorted(chosen, key=lambda q: q.id)
+    ]
     console = Console()
     colour = console.color_system is not None  # None when piped or NO_COLOR is set
 
@@ -75,8 +91,10 @@ def command(set_: SetOpt = None, topic: TopicOpt = None, type_: TypeOpt = None,
     names = COLUMNS[lang]
     widths = [max([cell_len(name)] + [cell_len(row[i]) for row in rows]) for i, name in enumerate(names[:-1])]
     prompt_width = max(20, console.width - sum(widths) - 2 * len(widths))
-    lines = [paint("1", f"共 {len(rows)} 题" if zh else f"{len(rows)} questions"),
-             paint("1", "  ".join(pad(name, w) for name, w in zip(names, widths)) + "  " + names[-1])]
+    lines = [
+        paint("1", f"共 {len(rows)} 题" if zh else f"{len(rows)} questions"),
+        paint("1", "  ".join(pad(name, w) for name, w in zip(names, widths)) + "  " + names[-1]),
+    ]
     for row in rows:
         prompt = row[-1] if cell_len(row[-1]) <= prompt_width else set_cell_size(row[-1], prompt_width - 1) + "…"
         middle = "  ".join(pad(cell, w) for cell, w in zip(row[1:-1], widths[1:]))

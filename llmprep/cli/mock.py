@@ -12,7 +12,9 @@ from llmprep.errors import UsageError
 def command(
     minutes: Annotated[int, typer.Option("--minutes", min=1, max=240, help="Time for the whole interview.")] = 45,
     set_: SetOpt = None,
-    seed: Annotated[Optional[int], typer.Option("--seed", help="Replay the same questions (printed at the start).")] = None,
+    seed: Annotated[
+        Optional[int], typer.Option("--seed", help="Replay the same questions (printed at the start).")
+    ] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Continue the last unfinished mock.")] = False,
     history: Annotated[bool, typer.Option("--history", help="List past mocks and their scores.")] = False,
     lang: Lang = None,
@@ -50,17 +52,32 @@ def command(
             if not plan:
                 raise UsageError(f"set {set_!r} has no questions for a mock", fix="try another --set")
             mock = mocks.start(store, minutes=minutes, seed=seed, set_name=set_, plan=plan)
-        console.print(Text((f"模拟面试 #{mock.id}：{len(mock.plan)} 题，{mock.minutes} 分钟（种子 {mock.seed}）。"
-                            "答案随答随存；q 或 Ctrl-C 暂停，`llmprep mock --resume` 继续。") if zh else
-                           (f"Mock interview #{mock.id}: {len(mock.plan)} questions, {mock.minutes} minutes (seed "
-                            f"{mock.seed}). Answers are saved as you give them; q or Ctrl-C pauses, "
-                            "`llmprep mock --resume` continues."), style="bold"))
+        console.print(
+            Text(
+                (
+                    f"模拟面试 #{mock.id}：{len(mock.plan)} 题，{mock.minutes} 分钟（种子 {mock.seed}）。"
+                    "答案随答随存；q 或 Ctrl-C 暂停，`llmprep mock --resume` 继续。"
+                )
+                if zh
+                else (
+                    f"Mock interview #{mock.id}: {len(mock.plan)} questions, {mock.minutes} minutes (seed "
+                    f"{mock.seed}). Answers are saved as you give them; q or Ctrl-C pauses, "
+                    "`llmprep mock --resume` continues."
+                ),
+                style="bold",
+            )
+        )
         try:
             run(bank, store, mock, lang=lang, console=console)
         except (Quit, KeyboardInterrupt):  # Ctrl-C between two prompts pauses too
-            console.print(Text(f"已暂停：已保存 {len(mock.answers)} 个答案。继续：llmprep mock --resume" if zh else
-                               f"Paused with {len(mock.answers)} answer(s) saved. Continue: llmprep mock --resume",
-                               style="yellow"))
+            console.print(
+                Text(
+                    f"已暂停：已保存 {len(mock.answers)} 个答案。继续：llmprep mock --resume"
+                    if zh
+                    else f"Paused with {len(mock.answers)} answer(s) saved. Continue: llmprep mock --resume",
+                    style="yellow",
+                )
+            )
             return
         _report(console, bank, mock, zh)
     finally:
@@ -74,7 +91,7 @@ def _report(console, bank, mock, zh: bool) -> None:
     from llmprep.study.mock_run import clock
 
     table = Table(title="报告" if zh else "Report", title_justify="left", box=None, pad_edge=False)
-    for name in (("#", "题号", "主题", "结果", "用时") if zh else ("#", "question", "topic", "verdict", "time")):
+    for name in ("#", "题号", "主题", "结果", "用时") if zh else ("#", "question", "topic", "verdict", "time"):
         table.add_column(name, no_wrap=True)
     for a in sorted(mock.answers, key=lambda a: a.position):
         topic = bank.questions[a.question_id].topic if a.question_id in bank.questions else "?"
@@ -82,8 +99,10 @@ def _report(console, bank, mock, zh: bool) -> None:
     console.print(table)
     for topic, (points, n) in mocks.by_topic(mock, bank).items():
         console.print(f"  {topic:<26} {points:g}/{n}")
-    console.print(f"[bold]{'得分' if zh else 'Score'}[/] {mocks.score(mock):.0%} · "
-                  f"{'用时' if zh else 'time'} {clock(mock.seconds_used)} / {mock.minutes:02d}:00")
+    console.print(
+        f"[bold]{'得分' if zh else 'Score'}[/] {mocks.score(mock):.0%} · "
+        f"{'用时' if zh else 'time'} {clock(mock.seconds_used)} / {mock.minutes:02d}:00"
+    )
     review = mocks.to_review(mock, bank)
     if review:
         console.print(("需要复习：" if zh else "To review: ") + "llmprep quiz " + " ".join(f"--id {q}" for q in review))
@@ -97,6 +116,8 @@ def _history(console, all_mocks, zh: bool) -> None:
         return
     for m in all_mocks:
         state = ("完成" if zh else "finished") if m.finished_at else ("未完成" if zh else "unfinished")
-        console.print(f"#{m.id}  {m.started_at.astimezone():%Y-%m-%d %H:%M}  {m.minutes} min  "
-                      f"{len(m.answers)}/{len(m.plan)}  {mocks.score(m):.0%}  {state}  seed {m.seed}"
-                      + (f"  --set {m.set_name}" if m.set_name else ""))
+        console.print(
+            f"#{m.id}  {m.started_at.astimezone():%Y-%m-%d %H:%M}  {m.minutes} min  "
+            f"{len(m.answers)}/{len(m.plan)}  {mocks.score(m):.0%}  {state}  seed {m.seed}"
+            + (f"  --set {m.set_name}" if m.set_name else "")
+        )

@@ -12,7 +12,8 @@ def command(
     lang: Lang = None,
 ) -> None:
     """What to do now: due reviews, then the next drill in curriculum order, then new questions."""
-    from datetime import datetime, time as clock, timezone
+    from datetime import datetime, timezone
+    from datetime import time as clock
 
     from llmprep.bank import load_bank
     from llmprep.config import load_config
@@ -27,9 +28,15 @@ def command(
     try:
         midnight = datetime.combine(datetime.now().date(), clock()).astimezone()
         new_left = load_config().new_per_day - card_store.introduced_since(store, midnight)
-        advice = advise(bank, card_store.cards(store), drills, store.drill_status(),
-                        now=datetime.now(timezone.utc), new_left=new_left,
-                        suspended=card_store.marked(store, "suspended"))
+        advice = advise(
+            bank,
+            card_store.cards(store),
+            drills,
+            store.drill_status(),
+            now=datetime.now(timezone.utc),
+            new_left=new_left,
+            suspended=card_store.marked(store, "suspended"),
+        )
     finally:
         store.close()
     if json_:

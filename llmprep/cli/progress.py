@@ -11,13 +11,17 @@ app = typer.Typer(help="Export, import or reset your progress.", no_args_is_help
 
 
 def _counts(counts: dict) -> str:
-    return (f"{counts['cards']} cards, {counts['reviews']} reviews, {counts['drill_attempts']} drill attempts, "
-            f"{counts['hint_stages']} hint stages")
+    return (
+        f"{counts['cards']} cards, {counts['reviews']} reviews, {counts['drill_attempts']} drill attempts, "
+        f"{counts['hint_stages']} hint stages"
+    )
 
 
 @app.command("export")
-def export_(file: Annotated[Path, typer.Argument(help="The JSON file to write.")],
-            force: Annotated[bool, typer.Option("--force", help="Replace the file if it exists.")] = False) -> None:
+def export_(
+    file: Annotated[Path, typer.Argument(help="The JSON file to write.")],
+    force: Annotated[bool, typer.Option("--force", help="Replace the file if it exists.")] = False,
+) -> None:
     """Write all progress (cards, reviews, drill attempts, hint stages) to a versioned JSON file."""
     from llmprep.store import open_store
     from llmprep.store.transfer import export
@@ -41,8 +45,10 @@ def _not_in_bank(data: dict) -> str:
     except LlmprepError:  # a bank with problems: `llmprep dev check` says which; the import itself needs no bank
         return ""
     drills = drill_ids(paths.solutions_dir())
-    unknown = sorted({e["question_id"] for name in ("cards", "reviews") for e in data[name]} - set(questions)
-                     | {e["drill_id"] for name in ("drill_attempts", "hint_stages") for e in data[name]} - drills)
+    unknown = sorted(
+        {e["question_id"] for name in ("cards", "reviews") for e in data[name]} - set(questions)
+        | {e["drill_id"] for name in ("drill_attempts", "hint_stages") for e in data[name]} - drills
+    )
     if not unknown:
         return ""
     shown = ", ".join(unknown[:3]) + (f" and {len(unknown) - 3} more" if len(unknown) > 3 else "")
@@ -88,20 +94,26 @@ def _without_progress(store, question_id: str) -> bool:
     if question_id in questions:
         return True
     close = difflib.get_close_matches(question_id, sorted(have | set(questions)), n=1, cutoff=0.4)
-    raise LlmprepError(f"no question with id {question_id!r}; nothing changed",
-                       fix=f"did you mean `llmprep progress reset {close[0]}`?" if close else "see the ids with `llmprep list`")
+    raise LlmprepError(
+        f"no question with id {question_id!r}; nothing changed",
+        fix=f"did you mean `llmprep progress reset {close[0]}`?" if close else "see the ids with `llmprep list`",
+    )
 
 
 @app.command("reset")
-def reset(question_id: Annotated[Optional[str], typer.Argument(metavar="[ID]", help="The question to forget.")] = None,
-          all_: Annotated[bool, typer.Option("--all", help="Forget every question's progress.")] = False,
-          yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False) -> None:
+def reset(
+    question_id: Annotated[Optional[str], typer.Argument(metavar="[ID]", help="The question to forget.")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Forget every question's progress.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
     """Forget the progress of one question (or of all questions, with --all)."""
     from llmprep.store import open_store
     from llmprep.store.transfer import reset as forget
 
     if (question_id is None) == (not all_):
-        raise UsageError("give either a question ID or --all", fix="llmprep progress reset attention/why-scale-by-sqrt-dk")
+        raise UsageError(
+            "give either a question ID or --all", fix="llmprep progress reset attention/why-scale-by-sqrt-dk"
+        )
     store = open_store()
     try:
         if question_id is not None and _without_progress(store, question_id):  # an unknown id fails here, unasked

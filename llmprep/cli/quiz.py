@@ -14,14 +14,24 @@ def command(
     topic: TopicOpt = None,
     type_: TypeOpt = None,
     limit: Annotated[int, typer.Option("-n", help="At most this many questions.", min=1)] = 50,
-    new: Annotated[Optional[int], typer.Option("--new", help="New questions this session (overrides the daily limit).", min=0)] = None,
-    cram: Annotated[bool, typer.Option("--cram", help="Practise the chosen questions whether due or not; the schedule is untouched.")] = False,
-    reschedule: Annotated[bool, typer.Option("--reschedule", help="With --cram: let cram ratings update the schedule.")] = False,
-    ids: Annotated[Optional[list[str]], typer.Option("--id", help="Exactly these questions, due or not (repeat --id).")] = None,
+    new: Annotated[
+        Optional[int], typer.Option("--new", help="New questions this session (overrides the daily limit).", min=0)
+    ] = None,
+    cram: Annotated[
+        bool,
+        typer.Option("--cram", help="Practise the chosen questions whether due or not; the schedule is untouched."),
+    ] = False,
+    reschedule: Annotated[
+        bool, typer.Option("--reschedule", help="With --cram: let cram ratings update the schedule.")
+    ] = False,
+    ids: Annotated[
+        Optional[list[str]], typer.Option("--id", help="Exactly these questions, due or not (repeat --id).")
+    ] = None,
     lang: Lang = None,
 ) -> None:
     """Quiz yourself: due reviews first, then new questions (spaced repetition)."""
-    from datetime import datetime, time as clock
+    from datetime import datetime
+    from datetime import time as clock
 
     from rich.console import Console
     from rich.text import Text
@@ -71,20 +81,36 @@ def command(
             else:
                 when = f"next review in {format_interval(nxt - now)}" if nxt else "no reviews scheduled"
                 console.print(Text(f"Nothing due and no new questions left for today ({when})."))
-            if not typer.confirm("仍要练习吗（突击练习：不改动复习计划）？" if zh
-                                 else "Practise anyway (cram: the schedule is untouched)?", default=False):
+            if not typer.confirm(
+                "仍要练习吗（突击练习：不改动复习计划）？"
+                if zh
+                else "Practise anyway (cram: the schedule is untouched)?",
+                default=False,
+            ):
                 return
             questions, cram = queue.cram(bank, sel, limit), True
         else:
-            console.print(Text(f"到期 {len(due)} 题，新题 {len(fresh)} 题。按键：1-4 评分 · s 跳过 · u 撤销 · ? 帮助 · q 退出"
-                               if lang == "zh" else
-                               f"{len(due)} due, {len(fresh)} new. Keys: 1-4 rate · s skip · u undo · ? help · q quit"))
-    session = Session(store, make_scheduler(config.desired_retention), questions, lang=lang, cram=cram,
-                      reschedule=reschedule, console=console)
+            console.print(
+                Text(
+                    f"到期 {len(due)} 题，新题 {len(fresh)} 题。按键：1-4 评分 · s 跳过 · u 撤销 · ? 帮助 · q 退出"
+                    if lang == "zh"
+                    else f"{len(due)} due, {len(fresh)} new. Keys: 1-4 rate · s skip · u undo · ? help · q quit"
+                )
+            )
+    session = Session(
+        store,
+        make_scheduler(config.desired_retention),
+        questions,
+        lang=lang,
+        cram=cram,
+        reschedule=reschedule,
+        console=console,
+    )
     tally = session.run()
     cards = card_store.cards(store)
     ids = {q.id for q in queue.select(bank, sel)}
     console.print()
-    summary.show(console, tally, summary.due_within(cards, ids, utcnow()), queue.next_due(bank, cards, sel), utcnow(),
-                 lang)
+    summary.show(
+        console, tally, summary.due_within(cards, ids, utcnow()), queue.next_due(bank, cards, sel), utcnow(), lang
+    )
     store.close()

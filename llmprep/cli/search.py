@@ -9,7 +9,9 @@ from llmprep.cli.options import Lang, resolve_lang
 
 def command(
     text: Annotated[str, typer.Argument(metavar="TEXT", help="Words to find, e.g. 'kv cache' or 旋转位置编码.")],
-    type_: Annotated[Optional[str], typer.Option("--type", help="Only this type: concept, choice, numeric, code.")] = None,
+    type_: Annotated[
+        Optional[str], typer.Option("--type", help="Only this type: concept, choice, numeric, code.")
+    ] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show at most this many matches.")] = 20,
     lang: Lang = None,
 ) -> None:
@@ -38,5 +40,9 @@ def command(
             snippet.highlight_words([term], style="bold yellow", case_sensitive=False)
         console.print(snippet)
     if len(hits) > limit:
-        more = f"{len(hits) - limit} more; use -n {len(hits)} to see all" if lang == "en" else f"还有 {len(hits) - limit} 条；用 -n {len(hits)} 查看全部"
+        more = (
+            f"{len(hits) - limit} more; use -n {len(hits)} to see all"
+            if lang == "en"
+            else f"还有 {len(hits) - limit} 条；用 -n {len(hits)} 查看全部"
+        )
         console.print(Text(more, style="dim"))

@@ -9,7 +9,9 @@ from llmprep.cli.options import Lang, resolve_lang
 
 
 def command(
-    question_id: Annotated[str, typer.Argument(metavar="ID", help="A question id, e.g. attention/why-scale-by-sqrt-dk.")],
+    question_id: Annotated[
+        str, typer.Argument(metavar="ID", help="A question id, e.g. attention/why-scale-by-sqrt-dk.")
+    ],
     answer: Annotated[bool, typer.Option("--answer", help="Also show the answer.")] = False,
     lang: Lang = None,
 ) -> None:

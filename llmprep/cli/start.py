@@ -12,7 +12,9 @@ def command(
     drill_id: Annotated[str, typer.Argument(metavar="ID", help="A drill id, e.g. attention (see `llmprep drills`).")],
     dir_: Annotated[Path, typer.Option("--dir", help="Folder to write ID.py into.")] = Path("."),
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file (a backup is kept).")] = False,
-    hard: Annotated[bool, typer.Option("--hard", help="Only the summary, shapes and signature: find the traps yourself.")] = False,
+    hard: Annotated[
+        bool, typer.Option("--hard", help="Only the summary, shapes and signature: find the traps yourself.")
+    ] = False,
 ) -> None:
     """Write the stub of a drill: task, shapes, an example, the signature to fill in."""
     from llmprep.drills.registry import load_drill
@@ -24,9 +26,11 @@ def command(
         target.parent.mkdir(parents=True, exist_ok=True)
         if target.exists():
             if not force:
-                raise LlmprepError(f"{target} already exists (your work?); it was left untouched",
-                                   fix=f"grade it with `llmprep grade {target}`, or `llmprep start {drill.id} --force` "
-                                       "to start over (a backup is kept)")
+                raise LlmprepError(
+                    f"{target} already exists (your work?); it was left untouched",
+                    fix=f"grade it with `llmprep grade {target}`, or `llmprep start {drill.id} --force` "
+                    "to start over (a backup is kept)",
+                )
             backup = _backup_name(target)
             import shutil
 

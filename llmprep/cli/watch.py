@@ -14,9 +14,13 @@ POLL_S = 0.5  # the fallback where inotify is missing
 
 def command(
     file: Annotated[Path, typer.Argument(help="Your drill file, e.g. attention.py.")],
-    drill: Annotated[Optional[str], typer.Option("--drill", help="The drill id (default: the file's header or name).")] = None,
+    drill: Annotated[
+        Optional[str], typer.Option("--drill", help="The drill id (default: the file's header or name).")
+    ] = None,
     device: Annotated[str, typer.Option("--device", help="auto, cpu or cuda.")] = "auto",
-    poll: Annotated[bool, typer.Option("--poll", help="Poll the file instead of inotify (network or container mounts).")] = False,
+    poll: Annotated[
+        bool, typer.Option("--poll", help="Poll the file instead of inotify (network or container mounts).")
+    ] = False,
     lang: Lang = None,
 ) -> None:
     """Re-grade FILE whenever it is saved; Ctrl-C stops with a summary."""
@@ -35,8 +39,11 @@ def command(
     except KeyboardInterrupt:
         pass
     minutes = (time.monotonic() - started) / 60
-    console.print(f"\n{grades} grade(s), {passes} passed, {minutes:.1f} min" if lang == "en" else
-                  f"\n评测 {grades} 次，通过 {passes} 次，用时 {minutes:.1f} 分钟")
+    console.print(
+        f"\n{grades} grade(s), {passes} passed, {minutes:.1f} min"
+        if lang == "en"
+        else f"\n评测 {grades} 次，通过 {passes} 次，用时 {minutes:.1f} 分钟"
+    )
 
 
 def _saves(file: Path, poll: bool):
@@ -46,8 +53,9 @@ def _saves(file: Path, poll: bool):
         try:
             from watchfiles import watch
 
-            for changes in watch(file.parent, watch_filter=lambda _, path: Path(path) == file.resolve(),
-                                 debounce=300, rust_timeout=1000):
+            for changes in watch(
+                file.parent, watch_filter=lambda _, path: Path(path) == file.resolve(), debounce=300, rust_timeout=1000
+            ):
                 if changes and file.exists():
                     yield
             return
@@ -85,8 +93,10 @@ def _grade_once(console, file: Path, drill: Optional[str], device: str, lang: st
     if result.status == "pass":
         console.print(f"[green]{stamp} PASS[/] {result.drill}: {len(result.cases)} cases")
         return True
-    console.print(f"[red]{stamp} {result.status.upper()}[/] {result.drill}: "
-                  f"{len(result.cases) - len(failing)}/{len(result.cases)} cases pass")
+    console.print(
+        f"[red]{stamp} {result.status.upper()}[/] {result.drill}: "
+        f"{len(result.cases) - len(failing)}/{len(result.cases)} cases pass"
+    )
     first = result.message or (f"{failing[0].name}: {failing[0].message}" if failing else "")
     if first:
         from rich.text import Text

@@ -79,8 +79,9 @@ class Drill:
         """The learner's starting file, generated from the reference's marked regions."""
         from llmprep.drills.stub import make_stub
 
-        return make_stub(self.id, self.reference.read_text(encoding="utf-8"), f"solutions/{self.id}/reference.py",
-                         hard=hard)
+        return make_stub(
+            self.id, self.reference.read_text(encoding="utf-8"), f"solutions/{self.id}/reference.py", hard=hard
+        )
 
     def job(self) -> dict:
         """What the grading worker needs, as plain JSON (the worker never reads YAML)."""

@@ -72,7 +72,10 @@ def hard_docstring(docstring: str, drill_id: str) -> str:
             kept.append(line)
     while kept[-1] == "":
         kept.pop()
-    kept += ["", f"Hard mode: the conventions and the example are hidden; `llmprep hint {drill_id} --contract` shows them."]
+    kept += [
+        "",
+        f"Hard mode: the conventions and the example are hidden; `llmprep hint {drill_id} --contract` shows them.",
+    ]
     return "\n".join(kept)
 
 

@@ -49,10 +49,16 @@ def _model():
     import genanki
 
     return genanki.Model(
-        MODEL_ID, "llmprep question",
+        MODEL_ID,
+        "llmprep question",
         fields=[{"name": "Id"}, {"name": "Front"}, {"name": "Back"}],
-        templates=[{"name": "Card 1", "qfmt": "{{Front}}",
-                    "afmt": "{{FrontSide}}<hr id=answer>{{Back}}<div style='color:#888;font-size:small'>{{Id}}</div>"}],
+        templates=[
+            {
+                "name": "Card 1",
+                "qfmt": "{{Front}}",
+                "afmt": "{{FrontSide}}<hr id=answer>{{Back}}<div style='color:#888;font-size:small'>{{Id}}</div>",
+            }
+        ],
         css=".card { font-family: sans-serif; font-size: 18px; text-align: left; }",
     )
 
@@ -64,7 +70,13 @@ def write_deck(questions: list[Question], path: Path, *, deck_name: str, lang: s
     model = _model()
     deck = genanki.Deck(deck_id(deck_name), deck_name)
     for q in questions:
-        deck.add_note(genanki.Note(model=model, fields=[q.id, html(front(q, lang)), html(back(q, lang))],
-                                   guid=genanki.guid_for("llmprep", q.id), tags=[q.topic, q.type, q.difficulty]))
+        deck.add_note(
+            genanki.Note(
+                model=model,
+                fields=[q.id, html(front(q, lang)), html(back(q, lang))],
+                guid=genanki.guid_for("llmprep", q.id),
+                tags=[q.topic, q.type, q.difficulty],
+            )
+        )
     genanki.Package(deck).write_to_file(str(path))
     return len(questions)

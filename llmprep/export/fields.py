@@ -6,10 +6,22 @@ from llmprep.bank.schema import LETTERS, Question, Text
 
 LANG_CHOICES = ("en", "zh", "both")
 _LABELS = {
-    "en": {"answer": "Answer", "key_points": "Key points", "correct": "Correct", "solution": "Solution",
-           "unit": "Answer in", "drill": "Drill"},
-    "zh": {"answer": "答案", "key_points": "要点", "correct": "正确答案", "solution": "解题过程",
-           "unit": "单位", "drill": "编程练习"},
+    "en": {
+        "answer": "Answer",
+        "key_points": "Key points",
+        "correct": "Correct",
+        "solution": "Solution",
+        "unit": "Answer in",
+        "drill": "Drill",
+    },
+    "zh": {
+        "answer": "答案",
+        "key_points": "要点",
+        "correct": "正确答案",
+        "solution": "解题过程",
+        "unit": "单位",
+        "drill": "编程练习",
+    },
 }
 
 

@@ -18,8 +18,18 @@ def sheet(bank: Bank, set_name: str, lang: str) -> str:
             continue
         lines += [f"## {topic.name.get('zh' if lang == 'zh' else 'en')}", ""]
         for q in mine:
-            lines += [f"### {q.id} · {q.type} · {q.difficulty}", "", front(q, lang), "",
-                      f"<details><summary>{'答案' if lang == 'zh' else 'Answer'}</summary>", "", back(q, lang), "", "</details>", ""]
+            lines += [
+                f"### {q.id} · {q.type} · {q.difficulty}",
+                "",
+                front(q, lang),
+                "",
+                f"<details><summary>{'答案' if lang == 'zh' else 'Answer'}</summary>",
+                "",
+                back(q, lang),
+                "",
+                "</details>",
+                "",
+            ]
     return "\n".join(lines)
 
 

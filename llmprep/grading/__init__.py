@@ -28,9 +28,8 @@ def grade_file(
 def record_result(result: "GradeResult", store: "Store | None" = None) -> None:
     """Record one attempt in the progress store (opened and closed here unless given); a replayed seed
     that passes is not recorded (only the standard grade, on several seeds, records a pass)."""
-    from llmprep.store import open_store
-
     from llmprep.drills.stub import is_hard
+    from llmprep.store import open_store
 
     if result.record_status is None:
         return

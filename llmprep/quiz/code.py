@@ -28,23 +28,31 @@ def attempt(session, q: Question):
         if session.ask(f"Write the stub to {target}? [Y/n] ").strip().lower() in ("n", "no"):
             return Graded(None, None)
         target.write_text(drill.stub(), encoding="utf-8")
-        session.say(f"Wrote {target}: implement {drill.signature}", f"已写入 {target}：请实现 {drill.signature}", "green")
+        session.say(
+            f"Wrote {target}: implement {drill.signature}", f"已写入 {target}：请实现 {drill.signature}", "green"
+        )
     editor = os.environ.get("EDITOR")
     first = True
     while True:
         if editor:  # grade as soon as the editor closes
             subprocess.run([*shlex.split(editor), str(target)], check=False)
         elif first:
-            session.ask("Edit it, then press Enter to grade (s skip, q quit): " if session.lang != "zh"
-                        else "编辑完成后回车评测（s 跳过，q 退出）：")
+            session.ask(
+                "Edit it, then press Enter to grade (s skip, q quit): "
+                if session.lang != "zh"
+                else "编辑完成后回车评测（s 跳过，q 退出）："
+            )
         first = False
         result = grade_file(target, drill.id)
         record_result(result)
         session.console.print(render_result(result, lang=session.lang))
         if result.status == "pass":
             return Graded(str(target), Verdict("correct", 3, "通过。" if session.lang == "zh" else "Passed."))
-        again = session.ask("Fix it, then press Enter to grade again, or type r to reveal the answer: "
-                            if session.lang != "zh" else "修改后回车重新评测，或输入 r 查看答案：")
+        again = session.ask(
+            "Fix it, then press Enter to grade again, or type r to reveal the answer: "
+            if session.lang != "zh"
+            else "修改后回车重新评测，或输入 r 查看答案："
+        )
         if again.strip().lower() == "r":
             message = f"{drill.id}：{result.status}" if session.lang == "zh" else f"{drill.id}: {result.status}"
             return Graded(str(target), Verdict("wrong", 1, message))

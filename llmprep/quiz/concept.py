@@ -44,22 +44,60 @@ _VERBS = frozenset(  # verbs that are rarely nouns in this field (not cache, mas
     "pick predict prevent produce prune quantize raise reduce remove replace require rescale retrieve reuse saturate "
     "see shard shrink stabilize stay subtract take tend tune underflow use vanish".split()
 )
-_CLAIM_ZH = ("是", "会", "使", "让", "导致", "因为", "所以", "因此", "把", "将", "被", "可以", "能", "需要", "就", "则",
-             "越", "通过", "由于", "从而", "意味着", "取决于", "了", "随", "用", "避免", "防止", "减少", "增加", "不变")
+_CLAIM_ZH = (
+    "是",
+    "会",
+    "使",
+    "让",
+    "导致",
+    "因为",
+    "所以",
+    "因此",
+    "把",
+    "将",
+    "被",
+    "可以",
+    "能",
+    "需要",
+    "就",
+    "则",
+    "越",
+    "通过",
+    "由于",
+    "从而",
+    "意味着",
+    "取决于",
+    "了",
+    "随",
+    "用",
+    "避免",
+    "防止",
+    "减少",
+    "增加",
+    "不变",
+)
 
 
 def _says_something(item: str) -> bool:
     """A verb, a claim word, or three words (a Chinese character counts half)."""
     tokens = [t.text for t in _tokens(item) if not t.glued]
     english = [t for t in tokens if not _CJK.match(t)]
-    return (any(_is_verb(t) for t in english) or any(w in item for w in _CLAIM_ZH)
-            or len(english) + len(_CJK.findall(item)) / 2 >= 3)
+    return (
+        any(_is_verb(t) for t in english)
+        or any(w in item for w in _CLAIM_ZH)
+        or len(english) + len(_CJK.findall(item)) / 2 >= 3
+    )
 
 
 def _is_verb(token: str) -> bool:
-    return token in _AUXILIARIES or token in _VERBS or any(
-        token.endswith(end) and token[: -len(end)] + add in _VERBS
-        for end, add in (("s", ""), ("es", ""), ("ies", "y"), ("d", ""), ("ed", "")))
+    return (
+        token in _AUXILIARIES
+        or token in _VERBS
+        or any(
+            token.endswith(end) and token[: -len(end)] + add in _VERBS
+            for end, add in (("s", ""), ("es", ""), ("ies", "y"), ("d", ""), ("ed", ""))
+        )
+    )
 
 
 # Skipped between a negator and what it negates ("does not make the gradients explode").
@@ -69,25 +107,112 @@ _FILLER_EN = frozenset(
     "would can could should may might must really necessarily actually ever always much any use uses using need "
     "needs require requires apply applies on in at by for from with via into".split()
 )
-_FILLER_ZH = ("导致", "引起", "造成", "需要", "一定", "必然", "会", "能", "要", "需", "使", "让", "再", "也", "就", "都",
-              "并", "是", "的", "得", "把", "被", "去", "做", "使用", "采用", "用", "换成")
-_NEGATORS_EN = frozenset("not no never without cannot can't isn't aren't doesn't don't didn't won't wouldn't shouldn't "
-                         "mustn't hasn't haven't neither nor none cant isnt arent doesnt dont didnt wont".split())
+_FILLER_ZH = (
+    "导致",
+    "引起",
+    "造成",
+    "需要",
+    "一定",
+    "必然",
+    "会",
+    "能",
+    "要",
+    "需",
+    "使",
+    "让",
+    "再",
+    "也",
+    "就",
+    "都",
+    "并",
+    "是",
+    "的",
+    "得",
+    "把",
+    "被",
+    "去",
+    "做",
+    "使用",
+    "采用",
+    "用",
+    "换成",
+)
+_NEGATORS_EN = frozenset(
+    "not no never without cannot can't isn't aren't doesn't don't didn't won't wouldn't shouldn't "
+    "mustn't hasn't haven't neither nor none cant isnt arent doesnt dont didnt wont".split()
+)
 _NEGATOR_PAIRS_EN = (("rather", "than"), ("instead", "of"), ("no", "longer"))
-_NEGATORS_ZH = ("并非", "而非", "不是", "没有", "无需", "无须", "无法", "不用", "不必", "不", "没", "无", "非", "未", "别", "勿")
-_INSEPARABLE_ZH = ("不同", "不断", "不仅", "不少", "不管", "无论", "非常", "不过", "不只", "不止", "无数", "未来",
-                   "不久", "非线性", "无限", "无穷", "无监督", "非零", "分别", "区别", "类别", "级别", "识别", "特别",
-                   "差别", "告别", "个别")
+_NEGATORS_ZH = (
+    "并非",
+    "而非",
+    "不是",
+    "没有",
+    "无需",
+    "无须",
+    "无法",
+    "不用",
+    "不必",
+    "不",
+    "没",
+    "无",
+    "非",
+    "未",
+    "别",
+    "勿",
+)
+_INSEPARABLE_ZH = (
+    "不同",
+    "不断",
+    "不仅",
+    "不少",
+    "不管",
+    "无论",
+    "非常",
+    "不过",
+    "不只",
+    "不止",
+    "无数",
+    "未来",
+    "不久",
+    "非线性",
+    "无限",
+    "无穷",
+    "无监督",
+    "非零",
+    "分别",
+    "区别",
+    "类别",
+    "级别",
+    "识别",
+    "特别",
+    "差别",
+    "告别",
+    "个别",
+)
 
 
 # Dots that end no sentence: e.g., i.e., w.r.t., i.i.d. and a few short abbreviations.
 _ABBREVIATIONS = re.compile(r"\b(?:[a-z]\.){2,}|\b(?:vs|etc|approx|cf|resp|fig|eq|al)\.", re.IGNORECASE)
 _GROUPED_NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?!\d|,\d)")  # 151,643 but not Qwen3,128
-_SYMBOLS = {"≥": " ge ", "≤": " le ", "<": " lt ", ">": " gt ", "×": " times ", "→": " to ", "·": " ", "≈": " approx ",
-            "∝": " proportional "}
+_SYMBOLS = {
+    "≥": " ge ",
+    "≤": " le ",
+    "<": " lt ",
+    ">": " gt ",
+    "×": " times ",
+    "→": " to ",
+    "·": " ",
+    "≈": " approx ",
+    "∝": " proportional ",
+}
 _SYMBOLS_RE = re.compile("[" + "".join(_SYMBOLS) + "]|\\\\[!,;:]")
-_GREEK = dict(zip("αβγδεζηθικλμνξπρστυφχψω", "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi "
-                  "pi rho sigma tau upsilon phi chi psi omega".split()))
+_GREEK = dict(
+    zip(
+        "αβγδεζηθικλμνξπρστυφχψω",
+        "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi "
+        "pi rho sigma tau upsilon phi chi psi omega".split(),
+    )
+)
 _GREEK_RE = re.compile("[" + "".join(_GREEK) + "]")
 
 
@@ -126,8 +251,12 @@ def _one_edit(a: str, b: str) -> bool:
     if abs(len(a) - len(b)) > 1 or a == b:
         return a == b
     i = next((k for k, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
-    return (a[i + 1:] == b[i + 1:] or a[i + 1:] == b[i:] or a[i:] == b[i + 1:]
-            or (a[i + 2:] == b[i + 2:] and a[i:i + 2] == b[i:i + 2][::-1]))
+    return (
+        a[i + 1 :] == b[i + 1 :]
+        or a[i + 1 :] == b[i:]
+        or a[i:] == b[i + 1 :]
+        or (a[i + 2 :] == b[i + 2 :] and a[i : i + 2] == b[i : i + 2][::-1])
+    )
 
 
 @lru_cache(maxsize=65536)
@@ -153,7 +282,12 @@ class _Token:
 def _tokens(text: str) -> list[_Token]:
     out = []
     for m in _TOKEN.finditer(text):
-        glued = m.start() > 0 and text[m.start() - 1] in "_.-" and bool(out) and out[-1].start + len(out[-1].text) == m.start() - 1
+        glued = (
+            m.start() > 0
+            and text[m.start() - 1] in "_.-"
+            and bool(out)
+            and out[-1].start + len(out[-1].text) == m.start() - 1
+        )
         out.append(_Token(_canon(m.group()), m.start(), glued))
     return out
 
@@ -170,8 +304,11 @@ def _phrase(raw: str) -> _Phrase:
     text = normalize(raw).strip()
     if _CJK.search(text):
         return _Phrase(raw, (), re.sub(r"\s+", "", text))
-    words = tuple(_canon(w) + ("*" if text[m.end():m.end() + 1] == "*" else "") for m in _TOKEN.finditer(text)
-                  for w in [m.group()])
+    words = tuple(
+        _canon(w) + ("*" if text[m.end() : m.end() + 1] == "*" else "")
+        for m in _TOKEN.finditer(text)
+        for w in [m.group()]
+    )
     if len(words) >= 3:  # "from the encoder" also matches "from encoder" (articles are skipped in answers anyway)
         words = tuple(w for w in words if w not in ("the", "a", "an")) or words
     return _Phrase(raw, words, "")
@@ -216,8 +353,11 @@ class Sentence:
         """Not a bare list of terms: fewer than three items, an auxiliary or connective, a label before a
         colon ("causes: A, B, C"), a first item that says something ("take the max of A, B and C"), or
         a third of the items saying something."""
-        if re.match(r"^[^:：]{1,40}[:：]\s*\S", self.text) or any(
-                t.text in _AUXILIARIES for t in self.tokens if not t.glued) or any(w in self.text for w in _CLAIM_ZH):
+        if (
+            re.match(r"^[^:：]{1,40}[:：]\s*\S", self.text)
+            or any(t.text in _AUXILIARIES for t in self.tokens if not t.glued)
+            or any(w in self.text for w in _CLAIM_ZH)
+        ):
             return True
         flat = re.sub(r"\([^()]*\)|\[[^\[\]]*\]", " ", self.text)
         items = [item for item in _LIST_SEPARATOR.split(flat) if item.strip()]
@@ -255,7 +395,7 @@ class Sentence:
     def negated(self, start: int) -> bool:
         """Is the phrase starting at `start` negated by what precedes it in its clause?"""
         before = self.text[:start].rstrip()
-        clause = before[max((m.end() for m in _CLAUSE_END.finditer(before)), default=0):]
+        clause = before[max((m.end() for m in _CLAUSE_END.finditer(before)), default=0) :]
         if clause and _CJK.match(clause[-1]):
             return _zh_negated(clause)
         tokens = _tokens(clause)
@@ -341,14 +481,18 @@ def point_result(point: KeyPoint, answer: list[Sentence], prompt: list[Sentence]
 
 
 _MESSAGES = {
-    "en": {"correct": "Covers every essential key point ({hit}/{n}).",
-           "partial": "Partly right: {hit}/{n} key points; missing: {missing}.",
-           "wrong": "Not yet: {hit}/{n} key points.",
-           "contradicted": "Contradicts a key point: {what}."},
-    "zh": {"correct": "覆盖了所有要点（{hit}/{n}）。",
-           "partial": "部分正确：覆盖 {hit}/{n} 个要点；缺少：{missing}。",
-           "wrong": "还不对：覆盖 {hit}/{n} 个要点。",
-           "contradicted": "与要点矛盾：{what}。"},
+    "en": {
+        "correct": "Covers every essential key point ({hit}/{n}).",
+        "partial": "Partly right: {hit}/{n} key points; missing: {missing}.",
+        "wrong": "Not yet: {hit}/{n} key points.",
+        "contradicted": "Contradicts a key point: {what}.",
+    },
+    "zh": {
+        "correct": "覆盖了所有要点（{hit}/{n}）。",
+        "partial": "部分正确：覆盖 {hit}/{n} 个要点；缺少：{missing}。",
+        "wrong": "还不对：覆盖 {hit}/{n} 个要点。",
+        "contradicted": "与要点矛盾：{what}。",
+    },
 }
 
 

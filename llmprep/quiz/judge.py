@@ -45,11 +45,18 @@ class Verdict:
         return self.verdict == "correct"
 
     def to_dict(self, q: Question) -> dict:
-        data = {"version": 1, "id": q.id, "type": q.type, "verdict": self.verdict,
-                "suggested_rating": self.suggested_rating}
+        data = {
+            "version": 1,
+            "id": q.id,
+            "type": q.type,
+            "verdict": self.verdict,
+            "suggested_rating": self.suggested_rating,
+        }
         if q.type == "concept":
-            data["points"] = [{"text": p.text, "hit": p.hit, "contradicted": p.contradicted,
-                               "essential": p.essential} for p in self.points]
+            data["points"] = [
+                {"text": p.text, "hit": p.hit, "contradicted": p.contradicted, "essential": p.essential}
+                for p in self.points
+            ]
         if q.type == "numeric":
             data["parsed"] = self.parsed
         data["message"] = self.message
@@ -76,4 +83,3 @@ def judge(q: Question, text: str, lang: str = "en") -> Verdict | None:
 
         return judge_concept(q, text, lang)
     raise AnswerFormatError(f"{q.id} is a code question: run `llmprep start {q.drill}` and grade the file")
-

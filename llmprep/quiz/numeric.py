@@ -68,10 +68,12 @@ def _pct(a: float) -> str:
 
 # --- slips -------------------------------------------------------------------------------------------
 
-_POW2 = {1: ("K vs Ki (1000 vs 1024)", "K 与 Ki 混淆（1000 与 1024）"),
-         2: ("MB vs MiB (10^6 vs 2^20)", "MB 与 MiB 混淆（10^6 与 2^20）"),
-         3: ("GB vs GiB (10^9 vs 2^30)", "GB 与 GiB 混淆（10^9 与 2^30）"),
-         4: ("TB vs TiB (10^12 vs 2^40)", "TB 与 TiB 混淆（10^12 与 2^40）")}
+_POW2 = {
+    1: ("K vs Ki (1000 vs 1024)", "K 与 Ki 混淆（1000 与 1024）"),
+    2: ("MB vs MiB (10^6 vs 2^20)", "MB 与 MiB 混淆（10^6 与 2^20）"),
+    3: ("GB vs GiB (10^9 vs 2^30)", "GB 与 GiB 混淆（10^9 与 2^30）"),
+    4: ("TB vs TiB (10^12 vs 2^40)", "TB 与 TiB 混淆（10^12 与 2^40）"),
+}
 
 
 def _twice_reasons(q: Question, high: bool) -> tuple[str, str]:
@@ -82,8 +84,14 @@ def _twice_reasons(q: Question, high: bool) -> tuple[str, str]:
         en.append("counted K and V twice?" if high else "forgot that K and V are both cached?")
         zh.append("K 和 V 多算了一遍？" if high else "忘了 K 和 V 两份都要存？")
     if any(w in text for w in ("byte", "fp16", "bf16", "fp32", "float32")):
-        en.append("4 bytes (fp32) per value instead of 2 (fp16)?" if high else "2 bytes (fp16) per value instead of 4 (fp32)?")
-        zh.append("每个值按 4 字节（fp32）而不是 2 字节（fp16）算了？" if high else "每个值按 2 字节（fp16）而不是 4 字节（fp32）算了？")
+        en.append(
+            "4 bytes (fp32) per value instead of 2 (fp16)?" if high else "2 bytes (fp16) per value instead of 4 (fp32)?"
+        )
+        zh.append(
+            "每个值按 4 字节（fp32）而不是 2 字节（fp16）算了？"
+            if high
+            else "每个值按 2 字节（fp16）而不是 4 字节（fp32）算了？"
+        )
     if "flop" in text:
         en.append("a multiply-add counted as 2 FLOPs once too often?" if high else "a multiply-add is 2 FLOPs?")
         zh.append("乘加多算了一次 2？" if high else "一次乘加是 2 FLOPs？")
@@ -115,23 +123,31 @@ def _candidates(q: Question) -> list[Slip]:
         slips.append(Slip("x2", f, en, zh))
     for k, (en, zh) in _POW2.items():
         if _binary_slip_fits(q, want, k, up=True):
-            slips.append(Slip("1000-1024", 1.024 ** k, en, zh))
+            slips.append(Slip("1000-1024", 1.024**k, en, zh))
         if _binary_slip_fits(q, want, k, up=False):
-            slips.append(Slip("1000-1024", 1.024 ** -k, en, zh))
+            slips.append(Slip("1000-1024", 1.024**-k, en, zh))
     slips.append(Slip("x8", 8, "bits vs bytes: 8 bits per byte", "比特与字节混淆：1 字节 = 8 比特"))
     slips.append(Slip("x8", 1 / 8, "bits vs bytes: 8 bits per byte", "比特与字节混淆：1 字节 = 8 比特"))
     if re.search(r"\bnats?\b|natural log|\\ln\b|\bln\b|\bbits?\b", text):
         for f in (math.log(2), 1 / math.log(2)):
-            slips.append(Slip("ln2", f, "bits vs nats: log2 vs ln, a factor of ln 2", "比特与 nat 混淆：log2 与 ln 相差 ln 2 倍"))
+            slips.append(
+                Slip("ln2", f, "bits vs nats: log2 vs ln, a factor of ln 2", "比特与 nat 混淆：log2 与 ln 相差 ln 2 倍")
+            )
     for k in range(1, 16):
-        for f in (10.0 ** k, 10.0 ** -k):
-            times = f"{10 ** k:,}" if k <= 3 else f"10^{k}"
+        for f in (10.0**k, 10.0**-k):
+            times = f"{10**k:,}" if k <= 3 else f"10^{k}"
             en = f"a power of ten, {times}x too {'high' if f > 1 else 'low'} (check the exponent and the unit prefix)"
             zh = f"数量级错了，{'大' if f > 1 else '小'}了 {times} 倍（检查指数和单位前缀）"
             if q.unit == "%" and f == 0.01:
-                en, zh = "a fraction, not a percentage: the answer is in % (x100)", "写成了小数而不是百分数：答案以 % 为单位（乘以 100）"
+                en, zh = (
+                    "a fraction, not a percentage: the answer is in % (x100)",
+                    "写成了小数而不是百分数：答案以 % 为单位（乘以 100）",
+                )
             if q.unit == "" and f == 100:
-                en, zh = "a percentage typed as a plain number: write it as % or a fraction", "把百分数当成了普通数：写成 % 或小数"
+                en, zh = (
+                    "a percentage typed as a plain number: write it as % or a fraction",
+                    "把百分数当成了普通数：写成 % 或小数",
+                )
             slips.append(Slip("pow10", f, en, zh))
     return slips
 
@@ -160,11 +176,13 @@ _M = {
         "wrong_rel": "Not quite: {got} is {off} {dir}.",
         "wrong_ratio": "Not quite: {got} is {ratio} the answer.",
         "wrong_abs": "Not quite: {got} is off by {off} ({dir}).",
-        "high": "too high", "low": "too low",
+        "high": "too high",
+        "low": "too low",
         "no-number": "type a number{unit_hint}, e.g. 7e9, 6.7B, 1,234 or 33.3%",
         "wrong-unit": "{typed!r} does not fit this question: the answer is {unit_name}",
         "unknown-unit": "unknown unit {typed!r}: the answer is {unit_name}",
-        "in_unit": "in {unit}", "plain": "a plain number",
+        "in_unit": "in {unit}",
+        "plain": "a plain number",
     },
     "zh": {
         "correct": "正确：{got}（精确值 {exact}）。",
@@ -176,11 +194,13 @@ _M = {
         "wrong_rel": "不对：{got} {dir} {off}。",
         "wrong_ratio": "不对：{got} 是答案的 {ratio}。",
         "wrong_abs": "不对：{got} 与答案相差 {off}（{dir}）。",
-        "high": "偏大", "low": "偏小",
+        "high": "偏大",
+        "low": "偏小",
         "no-number": "请输入一个数{unit_hint}，例如 7e9、6.7B、1,234 或 33.3%",
         "wrong-unit": "{typed!r} 的单位与本题不符：答案{unit_name}",
         "unknown-unit": "无法识别的单位 {typed!r}：答案{unit_name}",
-        "in_unit": "以 {unit} 为单位", "plain": "是一个纯数字",
+        "in_unit": "以 {unit} 为单位",
+        "plain": "是一个纯数字",
     },
 }
 
@@ -227,8 +247,9 @@ def judge_numeric(q: Question, text: str, lang: str = "en") -> Verdict:
         if relative:
             message = m["near_rel"].format(got=got, off=_pct(abs(err / want)), dir=direction, tol=_tolerance_text(q))
         else:
-            message = m["near_abs"].format(got=got, off=with_unit(abs(err), q.unit, 2), dir=direction,
-                                           tol=_tolerance_text(q))
+            message = m["near_abs"].format(
+                got=got, off=with_unit(abs(err), q.unit, 2), dir=direction, tol=_tolerance_text(q)
+            )
         return Verdict("partial", 2, message, parsed=value)
 
     slip = diagnose(q, value)

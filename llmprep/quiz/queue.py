@@ -22,8 +22,9 @@ def select(bank: Bank, sel: Selection) -> list[Question]:
     return [q for q in bank.select(set_=sel.set_, topic=sel.topic, type_=sel.type_) if q.id not in sel.suspended]
 
 
-def build(bank: Bank, cards: dict[str, CardRow], sel: Selection, *, now: datetime, limit: int,
-          new_allowed: int) -> tuple[list[Question], list[Question]]:
+def build(
+    bank: Bank, cards: dict[str, CardRow], sel: Selection, *, now: datetime, limit: int, new_allowed: int
+) -> tuple[list[Question], list[Question]]:
     """(due, new): due cards of questions still in the bank, then unseen questions in bank order.
 
     A removed question's card stays in the store but is never asked.

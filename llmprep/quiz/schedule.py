@@ -40,7 +40,12 @@ def retrievability(scheduler, card, now: datetime) -> float:
 
 def format_interval(delta: timedelta) -> str:
     seconds = max(delta.total_seconds(), 0)
-    for limit, unit, size in ((3600, "m", 60), (86400, "h", 3600), (86400 * 30, "d", 86400), (86400 * 365, "mo", 86400 * 30)):
+    for limit, unit, size in (
+        (3600, "m", 60),
+        (86400, "h", 3600),
+        (86400 * 30, "d", 86400),
+        (86400 * 365, "mo", 86400 * 30),
+    ):
         if seconds < limit:
             return f"{max(1, round(seconds / size))}{unit}"
     return f"{seconds / (86400 * 365):.1f}y"

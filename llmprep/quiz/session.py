@@ -32,14 +32,15 @@ from llmprep.store.db import Store
 LEARN_AHEAD = timedelta(minutes=20)
 HELP = {
     "answer": {
-        "en": "Type your answer and press Enter · h hint · s skip · u undo the last rating · ? help · q quit (Ctrl-C too)",
+        "en": "Type your answer and press Enter · h hint · s skip · u undo the last rating · ? help"
+        " · q quit (Ctrl-C too)",
         "zh": "输入答案后回车 · h 提示 · s 跳过 · u 撤销上一次评分 · ? 帮助 · q 退出（Ctrl-C 亦可）",
     },
     "concept": {
         "en": "Type your answer over one or more lines; an empty line ends it (Enter alone: think it through)"
-              " · h hint · s skip · u undo the last rating · ? help · q quit (Ctrl-C too)",
+        " · h hint · s skip · u undo the last rating · ? help · q quit (Ctrl-C too)",
         "zh": "可分多行输入答案，空行结束（直接回车：在心里作答）· h 提示 · s 跳过 · u 撤销上一次评分 · ? 帮助"
-              " · q 退出（Ctrl-C 亦可）",
+        " · q 退出（Ctrl-C 亦可）",
     },
     "more": {
         "en": "Keep typing your answer; an empty line ends it · ? help · Ctrl-C quits",
@@ -47,9 +48,9 @@ HELP = {
     },
     "rating": {
         "en": "Rate how well you knew it: 1 Again, 2 Hard, 3 Good, 4 Easy (Enter takes the suggestion) · s skip"
-              " (nothing recorded) · u undo the previous rating, then rate this answer · ? help · q quit",
+        " (nothing recorded) · u undo the previous rating, then rate this answer · ? help · q quit",
         "zh": "评价你掌握得如何：1 重来，2 困难，3 良好，4 简单（回车采用建议）· s 跳过（不记录）"
-              " · u 撤销上一次评分，之后再为本题评分 · ? 帮助 · q 退出",
+        " · u 撤销上一次评分，之后再为本题评分 · ? 帮助 · q 退出",
     },
 }
 
@@ -95,8 +96,18 @@ def utcnow() -> datetime:
 
 
 class Session:
-    def __init__(self, store: Store, scheduler, queue: list[Question], *, lang: str, cram: bool = False,
-                 reschedule: bool = False, console: Console | None = None, clock=utcnow):
+    def __init__(
+        self,
+        store: Store,
+        scheduler,
+        queue: list[Question],
+        *,
+        lang: str,
+        cram: bool = False,
+        reschedule: bool = False,
+        console: Console | None = None,
+        clock=utcnow,
+    ):
         self.store, self.scheduler = store, scheduler
         self.queue = [Item(q) for q in queue]
         self.learning: list[tuple[datetime, Item]] = []  # back after Again, soonest first
@@ -175,8 +186,11 @@ class Session:
                 self.learning.pop(0)
                 return item
             wait = schedule.format_interval(due - now)
-            self.say(f"{item.q.id} comes back in {wait}: run `llmprep quiz` then.",
-                     f"{item.q.id} 将在 {wait} 后再次出现：届时运行 `llmprep quiz`。", "dim")
+            self.say(
+                f"{item.q.id} comes back in {wait}: run `llmprep quiz` then.",
+                f"{item.q.id} 将在 {wait} 后再次出现：届时运行 `llmprep quiz`。",
+                "dim",
+            )
             return None
         return self.queue.pop(0) if self.queue else None
 
@@ -200,8 +214,11 @@ class Session:
             self.tally.again -= 1
         self.learning = [(due, back) for due, back in self.learning if back.q.id != item.q.id]
         self.queue.insert(0, item)
-        self.say(f"Undid the rating of {item.q.id}; rate your answer again.", f"已撤销 {item.q.id} 的评分，请重新评分。",
-                 "yellow")
+        self.say(
+            f"Undid the rating of {item.q.id}; rate your answer again.",
+            f"已撤销 {item.q.id} 的评分，请重新评分。",
+            "yellow",
+        )
 
     def title(self, item: Item) -> str:
         if item.again:
@@ -247,9 +264,12 @@ class Session:
         return f"Your answer{unit}: " if not self.zh() else f"你的答案{unit}："
 
     def concept_text(self, q: Question) -> str:
-        self.say("Type your answer; an empty line ends it (or press Enter to just think it through)."
-                 + (" h shows a hint." if q.hints else ""),
-                 "输入你的答案，空行结束（也可以直接回车，在心里作答）。" + ("输入 h 查看提示。" if q.hints else ""), "dim")
+        self.say(
+            "Type your answer; an empty line ends it (or press Enter to just think it through)."
+            + (" h shows a hint." if q.hints else ""),
+            "输入你的答案，空行结束（也可以直接回车，在心里作答）。" + ("输入 h 查看提示。" if q.hints else ""),
+            "dim",
+        )
         lines: list[str] = []
         while True:
             # continuation lines are text: a line such as `s` inside an answer is not a command
@@ -274,8 +294,9 @@ class Session:
         now = self.clock()
         intervals = schedule.preview(self.scheduler, card, now) if not self.cram or self.reschedule else {}
         names = RATING_ZH if self.zh() else schedule.RATINGS
-        options = "  ".join(f"{r} {names[r]}" + (f" ({schedule.format_interval(intervals[r])})" if intervals else "")
-                            for r in names)
+        options = "  ".join(
+            f"{r} {names[r]}" + (f" ({schedule.format_interval(intervals[r])})" if intervals else "") for r in names
+        )
         hint = f"  [Enter = {suggestion} {names[suggestion]}]" if suggestion else ""
         while True:
             raw = self.ask(f"{options}{hint}: ", help_key="rating").strip()
@@ -298,20 +319,30 @@ class Session:
         after = None
         if not self.cram or self.reschedule:
             after = schedule.review(self.scheduler, schedule.load_card(before), rating, now, duration_ms).to_dict()
-        review = card_store.Review(q.id, rating, now, duration_ms, q.type, graded.typed, correct,
-                                   self.cram and not self.reschedule)
+        review = card_store.Review(
+            q.id, rating, now, duration_ms, q.type, graded.typed, correct, self.cram and not self.reschedule
+        )
         review_id = card_store.record(self.store, review, before, after)
         self.undo_stack.append((review_id, item))
         self.tally.ratings.append((q.type, rating, correct))
         self.tally.again += item.again
         if rating == 1:  # Again: back in this session once the learning step is due
-            due = (datetime.fromisoformat(after["due"]) if after
-                   else schedule.review(self.scheduler, schedule.load_card(before), 1, now).due)
+            due = (
+                datetime.fromisoformat(after["due"])
+                if after
+                else schedule.review(self.scheduler, schedule.load_card(before), 1, now).due
+            )
             self.learning.append((due, Item(q, again=True)))
             self.learning.sort(key=lambda entry: entry[0])
-            self.say(f"Back in this session in {schedule.format_interval(due - now)}.",
-                     f"本次练习中 {schedule.format_interval(due - now)} 后再次出现。", "dim")
+            self.say(
+                f"Back in this session in {schedule.format_interval(due - now)}.",
+                f"本次练习中 {schedule.format_interval(due - now)} 后再次出现。",
+                "dim",
+            )
         elif after:
             due = datetime.fromisoformat(after["due"])
-            self.say(f"Next review in {schedule.format_interval(due - now)}.",
-                     f"下次复习：{schedule.format_interval(due - now)} 后。", "dim")
+            self.say(
+                f"Next review in {schedule.format_interval(due - now)}.",
+                f"下次复习：{schedule.format_interval(due - now)} 后。",
+                "dim",
+            )

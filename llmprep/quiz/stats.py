@@ -36,7 +36,8 @@ def compute(bank: Bank, store: Store, scheduler, now: datetime) -> dict:
     for q in bank.questions.values():
         card = cards.get(q.id)
         retention[q.topic].append(
-            schedule.retrievability(scheduler, schedule.load_card(card.card), now) if card else 0.0)
+            schedule.retrievability(scheduler, schedule.load_card(card.card), now) if card else 0.0
+        )
     log = card_store.reviews(store)  # activity (calendar, streak) counts every review, even of removed questions
     per_day = Counter(card_store.parse_iso(at).astimezone().date() for _, _, at, _, _, _ in log)
     start = today - timedelta(days=7 * 12 - 1)
@@ -47,15 +48,25 @@ def compute(bank: Bank, store: Store, scheduler, now: datetime) -> dict:
         "due_today": forecast[0],
         "forecast_14d": forecast,
         "mastery": {t: round(sum(v) / len(v), 4) for t, v in sorted(retention.items())},
-        "accuracy": {t: {"correct": c, "checked": n} for t, (c, n) in sorted(accuracy_by_type(
-            [(qt, r, None if ok is None else bool(ok)) for qid, r, _, qt, ok, _ in log if qid in bank.questions]).items())},
+        "accuracy": {
+            t: {"correct": c, "checked": n}
+            for t, (c, n) in sorted(
+                accuracy_by_type(
+                    [(qt, r, None if ok is None else bool(ok)) for qid, r, _, qt, ok, _ in log if qid in bank.questions]
+                ).items()
+            )
+        },
         "reviews_total": len(log),
         "streak_days": streak(set(per_day), today),
-        "calendar": {(start + timedelta(days=i)).isoformat(): per_day.get(start + timedelta(days=i), 0)
-                     for i in range(7 * 12)},
+        "calendar": {
+            (start + timedelta(days=i)).isoformat(): per_day.get(start + timedelta(days=i), 0) for i in range(7 * 12)
+        },
         "drills_passed": sorted(d for d, status in drills.items() if status == "passed"),
-        "leeches": [{"id": qid, "lapses": n} for qid, n in sorted(card_store.lapses(store).items(), key=lambda x: (-x[1], x[0]))
-                    if n >= card_store.LEECH_LAPSES and qid in bank.questions],
+        "leeches": [
+            {"id": qid, "lapses": n}
+            for qid, n in sorted(card_store.lapses(store).items(), key=lambda x: (-x[1], x[0]))
+            if n >= card_store.LEECH_LAPSES and qid in bank.questions
+        ],
         "flagged": sorted(card_store.marked(store, "flagged") & set(bank.questions)),
         "suspended": sorted(card_store.marked(store, "suspended") & set(bank.questions)),
     }

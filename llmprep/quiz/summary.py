@@ -9,8 +9,8 @@ from datetime import datetime, timedelta
 from rich.console import Console
 from rich.text import Text
 
-from llmprep.quiz.schedule import RATINGS, format_interval
 from llmprep.labels import RATING_ZH, type_name
+from llmprep.quiz.schedule import RATINGS, format_interval
 from llmprep.quiz.session import Tally
 
 
@@ -38,17 +38,26 @@ def headline(tally: Tally, lang: str = "en") -> str:
         done = f"突击练习：练习 {n} 题" if tally.cram else f"本次：评分 {n} 题"
         again = f"，其中 {tally.again} 次为重来后再现" if tally.again else ""
         note = "；未改动复习计划" if untouched else ""
-        return (done + (f"（{per}）" if per else "") + again + f"，跳过 {tally.skipped} 题，用时 {spent // 60} 分 "
-                f"{spent % 60:02d} 秒{note}。")
+        return (
+            done + (f"（{per}）" if per else "") + again + f"，跳过 {tally.skipped} 题，用时 {spent // 60} 分 "
+            f"{spent % 60:02d} 秒{note}。"
+        )
     done = f"Cram: {n} practised" if tally.cram else f"Session: {n} rated"
     again = f", {tally.again} of them back after Again" if tally.again else ""
     note = "; the schedule is untouched" if untouched else ""
-    return (done + (f" ({per})" if per else "") + again + f", {tally.skipped} skipped, {spent // 60}m {spent % 60:02d}s"
-            + note + ".")
+    return (
+        done
+        + (f" ({per})" if per else "")
+        + again
+        + f", {tally.skipped} skipped, {spent // 60}m {spent % 60:02d}s"
+        + note
+        + "."
+    )
 
 
-def show(console: Console, tally: Tally, due_soon: int, next_due: datetime | None, now: datetime,
-         lang: str = "en") -> None:
+def show(
+    console: Console, tally: Tally, due_soon: int, next_due: datetime | None, now: datetime, lang: str = "en"
+) -> None:
     zh = lang == "zh"
     console.print(Text(headline(tally, lang), style="bold"))
     acc = accuracy_by_type(tally.ratings)
@@ -62,7 +71,9 @@ def show(console: Console, tally: Tally, due_soon: int, next_due: datetime | Non
         console.print(Text(f"24 小时内到期：{due_soon}；下次复习：{when}（{next_due.astimezone():%Y-%m-%d %H:%M}）。"))
     else:
         when = "now" if next_due <= now else f"in {format_interval(next_due - now)}"
-        console.print(Text(f"Due within 24 h: {due_soon}; next review {when} ({next_due.astimezone():%Y-%m-%d %H:%M})."))
+        console.print(
+            Text(f"Due within 24 h: {due_soon}; next review {when} ({next_due.astimezone():%Y-%m-%d %H:%M}).")
+        )
 
 
 def due_within(cards, ids: set[str], now: datetime, hours: int = 24) -> int:

@@ -55,8 +55,10 @@ COUNTS = {  # one dimension per counted noun; synonyms as typed in en and zh
     "microbatch": "microbatch microbatches 个microbatch 微批",
     "kvhead": "kvhead kvheads head heads kv group groups 头 kv头 个kv头 组",
 }
-MODIFIERS = set("trainable learnable total active activated nonembedding new extra saved additional "
-                "可训练 总 激活 新增 额外 节省".split())
+MODIFIERS = set(
+    "trainable learnable total active activated nonembedding new extra saved additional "
+    "可训练 总 激活 新增 额外 节省".split()
+)
 GENERIC_COUNTERS = {"个", "条", "次"}  # Chinese measure words that fit any counted noun
 PER_ITEM = "gpu gpus card cards 卡 张卡 每卡 layer layers 层 image images 图 张图 query queries 查询 doc docs document"
 
@@ -72,10 +74,33 @@ for _dim, _names in COUNTS.items():
     _add(_names, _u(_dim))
 _add(PER_ITEM + " day days 天 daily 每天", _u("item"))
 
-_DECIMAL = {"k": 1e3, "m": 1e6, "g": 1e9, "t": 1e12, "p": 1e15, "e": 1e18, "z": 1e21,
-            "kilo": 1e3, "mega": 1e6, "giga": 1e9, "tera": 1e12, "peta": 1e15, "exa": 1e18, "zetta": 1e21}
-_BINARY = {"ki": 2**10, "mi": 2**20, "gi": 2**30, "ti": 2**40, "pi": 2**50,
-           "kibi": 2**10, "mebi": 2**20, "gibi": 2**30, "tebi": 2**40}
+_DECIMAL = {
+    "k": 1e3,
+    "m": 1e6,
+    "g": 1e9,
+    "t": 1e12,
+    "p": 1e15,
+    "e": 1e18,
+    "z": 1e21,
+    "kilo": 1e3,
+    "mega": 1e6,
+    "giga": 1e9,
+    "tera": 1e12,
+    "peta": 1e15,
+    "exa": 1e18,
+    "zetta": 1e21,
+}
+_BINARY = {
+    "ki": 2**10,
+    "mi": 2**20,
+    "gi": 2**30,
+    "ti": 2**40,
+    "pi": 2**50,
+    "kibi": 2**10,
+    "mebi": 2**20,
+    "gibi": 2**30,
+    "tebi": 2**40,
+}
 for _base in ("b", "byte", "bytes"):
     _add(_base, _u("byte"))
     for _p, _f in {**_DECIMAL, **_BINARY}.items():
@@ -119,15 +144,30 @@ _ATOMS["bpp"] = [Unit((("byte", 1), ("param", -1)), 1 / 8)]
 
 MULTIPLIER_LETTERS = {"k": 1, "m": 2, "b": 3, "g": 3, "t": 4}  # power of 1000 (or of 1024)
 MULTIPLIER_WORDS = {
-    "thousand": 1e3, "million": 1e6, "mn": 1e6, "mil": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12,
-    "千": 1e3, "万": 1e4, "十万": 1e5, "百万": 1e6, "千万": 1e7, "亿": 1e8, "十亿": 1e9, "百亿": 1e10,
-    "千亿": 1e11, "万亿": 1e12,
+    "thousand": 1e3,
+    "million": 1e6,
+    "mn": 1e6,
+    "mil": 1e6,
+    "billion": 1e9,
+    "bn": 1e9,
+    "trillion": 1e12,
+    "千": 1e3,
+    "万": 1e4,
+    "十万": 1e5,
+    "百万": 1e6,
+    "千万": 1e7,
+    "亿": 1e8,
+    "十亿": 1e9,
+    "百亿": 1e10,
+    "千亿": 1e11,
+    "万亿": 1e12,
 }
 FILLER = re.compile(
     r"^(?:about|approx\.?|approximately|around|roughly|circa|ca\.|~|≈|answer\s*[:：]|ans\s*[:：]|=|"
     r"约|大约|大概|约为|答案\s*[:：]?|是)\s*|"
     r"\s*(?:in\s+total|total|overall|each|approx\.?|roughly|左右|上下|总共|一共|合计|约|\.|。)$",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 _SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
 _SUPER_RUN = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺]+")
@@ -169,8 +209,9 @@ def _atom(name: str, prompt: str) -> list[Unit]:
         return _ATOMS[name[1:]]
     for cut in range(1, len(name) - 1):  # "visual tokens", "视觉 token", "trainable params", "edit operations"
         head, tail = name[:cut], name[cut:]
-        if tail in _ATOMS and (len(head) > 1 and head in prompt or head in MODIFIERS
-                               or set(_ATOMS.get(head, ())) & set(_ATOMS[tail])):
+        if tail in _ATOMS and (
+            len(head) > 1 and head in prompt or head in MODIFIERS or set(_ATOMS.get(head, ())) & set(_ATOMS[tail])
+        ):
             return _ATOMS[tail]
     for cut in range(len(name) - 3, 0, -1):  # "2.8x speedup": a word of the prompt after the unit
         head, tail = name[:cut], name[cut:]
@@ -232,7 +273,7 @@ def _parse_number(text: str) -> tuple[float, str] | None:
     """The leading number of `text` (7e9, 7×10^9, 1,234, 2^31, 1/3) and the rest."""
     power = _POWER_ONLY.match(text)
     if power is not None:
-        return float(power["base"]) ** int(power["bexp"]), text[power.end():]
+        return float(power["base"]) ** int(power["bexp"]), text[power.end() :]
     match = _NUMBER.match(text)
     if match is None:
         return None
@@ -246,16 +287,18 @@ def _parse_number(text: str) -> tuple[float, str] | None:
         if float(match["den"]) == 0:
             return None
         value /= float(match["den"])
-    return value, text[match.end():]
+    return value, text[match.end() :]
 
 
 def _clean(text: str, prompt: str) -> str:
     text = re.sub(r"^(?:US\$|USD\$)", "$", normalize(text), flags=re.IGNORECASE)
-    echo = re.match(r"^((?:(?!百分之|每)[^\d$+\-.])+?)\s*(?=百分之|每|[-+]?\.?\d|\$)", text)  # 增加百分之33.3: the prompt's own words
+    echo = re.match(
+        r"^((?:(?!百分之|每)[^\d$+\-.])+?)\s*(?=百分之|每|[-+]?\.?\d|\$)", text
+    )  # 增加百分之33.3: the prompt's own words
     if echo and _norm_unit(echo[1]).rstrip(":：") in _ATOMS and echo[1].strip() != "$":  # USD 625, GiB: 2
-        text = f"{text[echo.end():]} {echo[1].rstrip(':： ')}"
+        text = f"{text[echo.end() :]} {echo[1].rstrip(':： ')}"
     elif echo and _norm_unit(echo[1]) in prompt and not FILLER.match(echo[1]):
-        text = text[echo.end():]
+        text = text[echo.end() :]
     text = re.sub(r"\s*[(（][^()（）]*[)）]\s*$", "", text)  # a trailing remark: 2 GiB (2^31 bytes)
     text = text.strip().strip("*`'\"“”").strip()  # **2 GiB**, `2 GiB`
     if re.search(r"[=≈>≥→]", text):  # 2 x 32 x ... = 2^31 bytes = 2 GiB: the last result counts
@@ -265,7 +308,7 @@ def _clean(text: str, prompt: str) -> str:
         text = text[3:] + "%"
     per = re.match(r"^每\s*([^\d\s.+-]+?)\s*(?=[-+.\d])", text)  # 每秒 239 个 token -> 239 个 token/秒
     if per:
-        text = f"{text[per.end():]}/{per[1]}"
+        text = f"{text[per.end() :]}/{per[1]}"
     for _ in range(4):
         text = FILLER.sub("", text).strip()
     return text
@@ -311,18 +354,20 @@ def read(text: str, unit: str, prompt: str = "") -> Reading:
     readings: list[tuple[float, int, str]] = []  # (multiplier, power of 1000 for a 1024 reading, unit)
     letter = re.match(r"([kmbgtKMBGT])(?=\s|$)\s*(.*)$", rest)
     if letter and not (letter[1] in "bB" and want.sig == (("byte", 1),)):  # 2048 B is bytes
-        readings.append((1000.0 ** MULTIPLIER_LETTERS[letter[1].lower()], MULTIPLIER_LETTERS[letter[1].lower()],
-                         letter[2]))
+        readings.append(
+            (1000.0 ** MULTIPLIER_LETTERS[letter[1].lower()], MULTIPLIER_LETTERS[letter[1].lower()], letter[2])
+        )
     for word, mult in sorted(MULTIPLIER_WORDS.items(), key=lambda kv: -len(kv[0])):
-        if rest.lower().startswith(word) and (not word.isascii() or not rest[len(word):len(word) + 1].isalpha()):
-            readings.append((mult, 0, rest[len(word):].strip()))
+        if rest.lower().startswith(word) and (not word.isascii() or not rest[len(word) : len(word) + 1].isalpha()):
+            readings.append((mult, 0, rest[len(word) :].strip()))
             break
     readings.append((1.0, 0, rest))
 
     other: list[Unit] = []
     unknown = ""
-    texts = [(mult, power, trimmed) for mult, power, unit_text in readings
-             for trimmed in _trimmed(unit_text, prompt, words)]
+    texts = [
+        (mult, power, trimmed) for mult, power, unit_text in readings for trimmed in _trimmed(unit_text, prompt, words)
+    ]
     for mult, power, unit_text in texts:
         if dollar:
             unit_text = f"usd {unit_text}".strip()
@@ -339,9 +384,13 @@ def read(text: str, unit: str, prompt: str = "") -> Reading:
             if _fits(typed, want):
                 value = number * mult * typed.factor / want.factor
                 # 128K tokens, 8M tokens and 2G (bytes) may be 1024-based; a billion or a trillion never is
-                binary = power and (want.sig == (("byte", 1),) or power <= 2 and want.sig
-                                    and all(d in COUNTS for d, p in want.sig if p > 0))
-                alts = (number * 1024.0 ** power * typed.factor / want.factor,) if binary else ()
+                binary = power and (
+                    want.sig == (("byte", 1),)
+                    or power <= 2
+                    and want.sig
+                    and all(d in COUNTS for d, p in want.sig if p > 0)
+                )
+                alts = (number * 1024.0**power * typed.factor / want.factor,) if binary else ()
                 return Reading(value, alts, unit_text)
             other.append(typed)
     if other:

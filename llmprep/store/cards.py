@@ -41,13 +41,16 @@ class Review:
 
 def cards(store: Store) -> dict[str, CardRow]:
     rows = store.conn.execute("SELECT question_id, card_json, state, due, introduced_at FROM cards").fetchall()
-    return {qid: CardRow(qid, json.loads(card), state, parse_iso(due), parse_iso(intro))
-            for qid, card, state, due, intro in rows}
+    return {
+        qid: CardRow(qid, json.loads(card), state, parse_iso(due), parse_iso(intro))
+        for qid, card, state, due, intro in rows
+    }
 
 
 def cards_for(store: Store, question_id: str) -> CardRow | None:
-    row = store.conn.execute("SELECT card_json, state, due, introduced_at FROM cards WHERE question_id = ?",
-                             (question_id,)).fetchone()
+    row = store.conn.execute(
+        "SELECT card_json, state, due, introduced_at FROM cards WHERE question_id = ?", (question_id,)
+    ).fetchone()
     if row is None:
         return None
     card, state, due, intro = row
@@ -60,10 +63,19 @@ def record(store: Store, review: Review, card_before: dict | None, card_after: d
         cur = conn.execute(
             "INSERT INTO reviews (question_id, rating, reviewed_at, duration_ms, typed_answer, correct, qtype, cram,"
             " card_before, card_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (review.question_id, review.rating, iso(review.reviewed_at), review.duration_ms, review.typed_answer,
-             None if review.correct is None else int(review.correct), review.qtype, int(review.cram),
-             None if card_before is None else json.dumps(card_before),
-             None if card_after is None else json.dumps(card_after)))
+            (
+                review.question_id,
+                review.rating,
+                iso(review.reviewed_at),
+                review.duration_ms,
+                review.typed_answer,
+                None if review.correct is None else int(review.correct),
+                review.qtype,
+                int(review.cram),
+                None if card_before is None else json.dumps(card_before),
+                None if card_after is None else json.dumps(card_after),
+            ),
+        )
         if card_after is not None:
             _put_card(conn, review.question_id, card_after, review.reviewed_at)
         return cur.lastrowid
@@ -74,13 +86,16 @@ def _put_card(conn, question_id: str, card: dict, now: datetime) -> None:
         "INSERT INTO cards (question_id, card_json, state, due, introduced_at) VALUES (?, ?, ?, ?, ?)"
         " ON CONFLICT (question_id) DO UPDATE SET card_json = excluded.card_json, state = excluded.state,"
         " due = excluded.due",
-        (question_id, json.dumps(card), card["state"], iso(datetime.fromisoformat(card["due"])), iso(now)))
+        (question_id, json.dumps(card), card["state"], iso(datetime.fromisoformat(card["due"])), iso(now)),
+    )
 
 
 def undo(store: Store, review_id: int) -> str:
     """Remove one review and put its card back as it was before. Returns the question id."""
     with store.transaction() as conn:
-        row = conn.execute("SELECT question_id, card_before, card_after FROM reviews WHERE id = ?", (review_id,)).fetchone()
+        row = conn.execute(
+            "SELECT question_id, card_before, card_after FROM reviews WHERE id = ?", (review_id,)
+        ).fetchone()
         if row is None:
             raise LookupError(f"review {review_id} does not exist")
         question_id, before, after = row
@@ -89,8 +104,10 @@ def undo(store: Store, review_id: int) -> str:
                 conn.execute("DELETE FROM cards WHERE question_id = ?", (question_id,))
             else:
                 card = json.loads(before)
-                conn.execute("UPDATE cards SET card_json = ?, state = ?, due = ? WHERE question_id = ?",
-                             (before, card["state"], iso(datetime.fromisoformat(card["due"])), question_id))
+                conn.execute(
+                    "UPDATE cards SET card_json = ?, state = ?, due = ? WHERE question_id = ?",
+                    (before, card["state"], iso(datetime.fromisoformat(card["due"])), question_id),
+                )
         conn.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
         return question_id
 
@@ -121,15 +138,18 @@ def marked(store: Store, mark: str) -> set[str]:
 def set_mark(store: Store, question_id: str, mark: str, on: bool) -> None:
     assert mark in MARKS
     with store.transaction() as conn:
-        conn.execute(f"INSERT INTO card_marks (question_id, {mark}, updated_at) VALUES (?, ?, ?)"
-                     f" ON CONFLICT (question_id) DO UPDATE SET {mark} = excluded.{mark}, updated_at = excluded.updated_at",
-                     (question_id, int(on), iso(datetime.now(timezone.utc))))
+        conn.execute(
+            f"INSERT INTO card_marks (question_id, {mark}, updated_at) VALUES (?, ?, ?)"
+            f" ON CONFLICT (question_id) DO UPDATE SET {mark} = excluded.{mark}, updated_at = excluded.updated_at",
+            (question_id, int(on), iso(datetime.now(timezone.utc))),
+        )
 
 
 def lapses(store: Store) -> dict[str, int]:
     """Per question, how often it was rated Again outside cram."""
     rows = store.conn.execute(
-        "SELECT question_id, COUNT(*) FROM reviews WHERE rating = 1 AND cram = 0 GROUP BY question_id").fetchall()
+        "SELECT question_id, COUNT(*) FROM reviews WHERE rating = 1 AND cram = 0 GROUP BY question_id"
+    ).fetchall()
     return dict(rows)
 
 

@@ -81,8 +81,10 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     latest = len(MIGRATIONS)
     if version > latest:
-        raise LlmprepError(f"progress database {path} has schema v{version}, newer than this llmprep (v{latest})",
-                           fix="upgrade llmprep: pip install -U llmprep")
+        raise LlmprepError(
+            f"progress database {path} has schema v{version}, newer than this llmprep (v{latest})",
+            fix="upgrade llmprep: pip install -U llmprep",
+        )
     if version < latest and version > 0:
         _backup(conn, path, version)
     for number in range(version + 1, latest + 1):
@@ -130,9 +132,19 @@ class Store:
         self.conn.execute("COMMIT")
         self.wrote = True
 
-    def record_attempt(self, drill_id: str, status: str, *, file: str | None = None, device: str | None = None,
-                       seed: int | None = None, duration_s: float | None = None, result_json: str | None = None,
-                       mode: str = "normal", hints: int = 0) -> None:
+    def record_attempt(
+        self,
+        drill_id: str,
+        status: str,
+        *,
+        file: str | None = None,
+        device: str | None = None,
+        seed: int | None = None,
+        duration_s: float | None = None,
+        result_json: str | None = None,
+        mode: str = "normal",
+        hints: int = 0,
+    ) -> None:
         with self.transaction() as conn:
             conn.execute(
                 "INSERT INTO drill_attempts (drill_id, status, file, device, seed, duration_s, result_json, created_at,"
@@ -144,7 +156,8 @@ class Store:
         """Per passed drill, its best pass: 'hard' (hard mode, no hints) over 'plain' over 'hints'."""
         rows = self.conn.execute(
             "SELECT drill_id, MAX(mode = 'hard' AND hints = 0), MAX(hints = 0) FROM drill_attempts"
-            " WHERE status = 'pass' GROUP BY drill_id").fetchall()
+            " WHERE status = 'pass' GROUP BY drill_id"
+        ).fetchall()
         return {drill: "hard" if hard else "plain" if plain else "hints" for drill, hard, plain in rows}
 
     def drill_status(self) -> dict[str, str]:
@@ -169,9 +182,11 @@ class Store:
 
     def set_hint_stage(self, drill_id: str, stage: int) -> None:
         with self.transaction() as conn:
-            conn.execute("INSERT INTO hint_stages (drill_id, stage, updated_at) VALUES (?, ?, ?)"
-                         " ON CONFLICT (drill_id) DO UPDATE SET stage = excluded.stage, updated_at = excluded.updated_at",
-                         (drill_id, stage, now_iso()))
+            conn.execute(
+                "INSERT INTO hint_stages (drill_id, stage, updated_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (drill_id) DO UPDATE SET stage = excluded.stage, updated_at = excluded.updated_at",
+                (drill_id, stage, now_iso()),
+            )
 
     def close(self) -> None:
         """Close; a store that was written is noted as known good, and copied to the backup when it is due."""
@@ -190,7 +205,9 @@ def open_store(path: Path | None = None) -> Store:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise LlmprepError(f"cannot create {path.parent} ({err.strerror})", fix="set LLMPREP_HOME to a writable folder") from None
+        raise LlmprepError(
+            f"cannot create {path.parent} ({err.strerror})", fix="set LLMPREP_HOME to a writable folder"
+        ) from None
     health.check(path)
     try:
         conn = sqlite3.connect(path, isolation_level=None, timeout=10, factory=_Connection)

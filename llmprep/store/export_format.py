@@ -47,12 +47,14 @@ def optional(check: Callable[[Any], Any]) -> Callable[[Any], Any]:
 
 
 def integer(low: int | None = None, high: int | None = None) -> Callable[[Any], int]:
-    span = ("an integer" if low is None else f"an integer >= {low}" if high is None
-            else f"an integer from {low} to {high}")
+    span = (
+        "an integer" if low is None else f"an integer >= {low}" if high is None else f"an integer from {low} to {high}"
+    )
 
     def check(value: Any) -> int:
         _expect(type(value) is int and (low is None or value >= low) and (high is None or value <= high), value, span)
         return value
+
     return check
 
 
@@ -116,14 +118,35 @@ def status(value: Any) -> str:
 
 
 SECTIONS: dict[str, dict[str, Callable[[Any], Any]]] = {
-    "cards": {"question_id": question_id, "card_json": card, "state": integer(1, 3), "due": utc_time,
-              "introduced_at": utc_time},
-    "reviews": {"question_id": question_id, "rating": integer(1, 4), "reviewed_at": utc_time,
-                "duration_ms": optional(integer(0)), "typed_answer": optional(text), "correct": optional(flag),
-                "qtype": text, "cram": flag, "card_before": optional(card), "card_after": optional(card)},
-    "drill_attempts": {"drill_id": drill_id, "status": status, "file": optional(text), "device": optional(text),
-                       "seed": optional(integer()), "duration_s": optional(number), "result_json": optional(text),
-                       "created_at": timestamp},
+    "cards": {
+        "question_id": question_id,
+        "card_json": card,
+        "state": integer(1, 3),
+        "due": utc_time,
+        "introduced_at": utc_time,
+    },
+    "reviews": {
+        "question_id": question_id,
+        "rating": integer(1, 4),
+        "reviewed_at": utc_time,
+        "duration_ms": optional(integer(0)),
+        "typed_answer": optional(text),
+        "correct": optional(flag),
+        "qtype": text,
+        "cram": flag,
+        "card_before": optional(card),
+        "card_after": optional(card),
+    },
+    "drill_attempts": {
+        "drill_id": drill_id,
+        "status": status,
+        "file": optional(text),
+        "device": optional(text),
+        "seed": optional(integer()),
+        "duration_s": optional(number),
+        "result_json": optional(text),
+        "created_at": timestamp,
+    },
     "hint_stages": {"drill_id": drill_id, "stage": integer(0), "updated_at": timestamp},
 }
 SINCE = {"hint_stages": 2}  # sections added after version 1
@@ -162,7 +185,9 @@ def _entry(where: str, entry: Any, fields: dict[str, Callable[[Any], Any]]) -> d
         except Bad as err:
             raise _Problem(f"{where}.{name}", str(err)) from None
     if "card_json" in row and json.loads(row["card_json"])["state"] != row["state"]:
-        raise _Problem(f"{where}.state", f"is {row['state']} but its card_json says {json.loads(row['card_json'])['state']}")
+        raise _Problem(
+            f"{where}.state", f"is {row['state']} but its card_json says {json.loads(row['card_json'])['state']}"
+        )
     return row
 
 
@@ -171,36 +196,53 @@ def read(path: Path) -> dict[str, list[dict]]:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise LlmprepError(f"{path} does not exist", fix="give the path of a file made by `llmprep progress export`") from None
+        raise LlmprepError(
+            f"{path} does not exist", fix="give the path of a file made by `llmprep progress export`"
+        ) from None
     except OSError as err:
         raise LlmprepError(f"cannot read {path} ({err.strerror})", fix="check the path and its permissions") from None
     try:
         data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as err:
-        raise LlmprepError(f"{path} is not a progress export: byte {err.start} is not UTF-8 text; nothing was imported",
-                           fix="use a file made by `llmprep progress export`") from None
+        raise LlmprepError(
+            f"{path} is not a progress export: byte {err.start} is not UTF-8 text; nothing was imported",
+            fix="use a file made by `llmprep progress export`",
+        ) from None
     except json.JSONDecodeError as err:
-        if err.doc.strip() and not err.doc[err.pos:].strip():
+        if err.doc.strip() and not err.doc[err.pos :].strip():
             what = f"is cut short: its JSON stops at line {err.lineno} column {err.colno} before it is complete"
         else:
             what = f"is not valid JSON ({err.msg} at line {err.lineno} column {err.colno})"
-        raise LlmprepError(f"{path} {what}; nothing was imported",
-                           fix="use an unedited file made by `llmprep progress export`") from None
+        raise LlmprepError(
+            f"{path} {what}; nothing was imported", fix="use an unedited file made by `llmprep progress export`"
+        ) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        found = (f'"format" is {_show(data["format"])}' if isinstance(data, dict) and "format" in data
-                 else f"it has no \"format\" field (keys: {_show(sorted(data))})" if isinstance(data, dict)
-                 else f"it is a JSON {type(data).__name__}, not an object")
-        raise LlmprepError(f'{path} is not a progress export: {found}, expected "format": "{FORMAT}"; '
-                           "nothing was imported", fix="use a file made by `llmprep progress export`")
+        found = (
+            f'"format" is {_show(data["format"])}'
+            if isinstance(data, dict) and "format" in data
+            else f'it has no "format" field (keys: {_show(sorted(data))})'
+            if isinstance(data, dict)
+            else f"it is a JSON {type(data).__name__}, not an object"
+        )
+        raise LlmprepError(
+            f'{path} is not a progress export: {found}, expected "format": "{FORMAT}"; nothing was imported',
+            fix="use a file made by `llmprep progress export`",
+        )
     version = data.get("version")
     if version not in READS or type(version) is not int:
-        raise LlmprepError(f"{path} has export version {_show(version)}, this llmprep reads versions "
-                           f"{', '.join(map(str, READS))}; nothing was imported",
-                           fix="upgrade llmprep (pip install -U llmprep), or export again with this version")
+        raise LlmprepError(
+            f"{path} has export version {_show(version)}, this llmprep reads versions "
+            f"{', '.join(map(str, READS))}; nothing was imported",
+            fix="upgrade llmprep (pip install -U llmprep), or export again with this version",
+        )
     sections = [name for name in SECTIONS if SINCE.get(name, 1) <= version]
     try:
-        _fields("the top level", {k: v for k, v in data.items() if k != "exported_at"}, ("format", "version", *sections),
-                f" for version {version}")
+        _fields(
+            "the top level",
+            {k: v for k, v in data.items() if k != "exported_at"},
+            ("format", "version", *sections),
+            f" for version {version}",
+        )
     except _Problem as err:
         raise _problem(path, [str(err)]) from None
     out: dict[str, list[dict]] = {name: [] for name in SECTIONS}

@@ -60,8 +60,11 @@ def damaged(path: Path, detail: str, on_open: bool = False) -> LlmprepError:
     if leftovers:
         steps.append("rm -f " + " ".join(leftovers))
     found = backups(path)
-    fix = (f"restore the last good copy: `{' && '.join(steps)} && cp {q(found[0].name)} {q(name)}`" if found
-           else f"no backup to restore: `{' && '.join(steps)}`, then llmprep starts a new, empty store")
+    fix = (
+        f"restore the last good copy: `{' && '.join(steps)} && cp {q(found[0].name)} {q(name)}`"
+        if found
+        else f"no backup to restore: `{' && '.join(steps)}`, then llmprep starts a new, empty store"
+    )
     note = "; nothing was written to it" if on_open else ""
     return LlmprepError(f"progress database {path} is damaged ({detail}){note}", fix=fix)
 
@@ -80,8 +83,9 @@ def translate(path: Path, err: sqlite3.DatabaseError) -> LlmprepError | None:
     if code in (SQLITE_CORRUPT, SQLITE_NOTADB):
         return damaged(path, str(err))
     if code in _ENVIRONMENT:
-        return LlmprepError(f"cannot use progress database {path} ({err})",
-                            fix=_ENVIRONMENT[code].format(folder=path.parent))
+        return LlmprepError(
+            f"cannot use progress database {path} ({err})", fix=_ENVIRONMENT[code].format(folder=path.parent)
+        )
     return None
 
 
@@ -146,8 +150,9 @@ def check(path: Path) -> None:
     except FileNotFoundError:
         return
     except OSError as err:
-        raise LlmprepError(f"cannot read progress database {path} ({err.strerror})",
-                           fix=_WRITABLE.format(folder=path.parent)) from None
+        raise LlmprepError(
+            f"cannot read progress database {path} ({err.strerror})", fix=_WRITABLE.format(folder=path.parent)
+        ) from None
     known = _remembered(path)
     if size == 0:  # SQLite takes an empty file for a new store; one that held progress was truncated
         if (known and known.split()[0] != "0") or backups(path):

@@ -31,7 +31,7 @@ def _hint_stages(conn: sqlite3.Connection, db_path: Path) -> None:
     except (OSError, ValueError):  # none, or unreadable: stages start again from the first hint
         return
     when = datetime.fromtimestamp(legacy.stat().st_mtime, timezone.utc).isoformat(timespec="milliseconds")
-    for drill_id, stage in (stages.items() if isinstance(stages, dict) else ()):
+    for drill_id, stage in stages.items() if isinstance(stages, dict) else ():
         if DRILL_RE.match(drill_id) and type(stage) is int and stage >= 0:  # what an export can carry
             conn.execute("INSERT INTO hint_stages VALUES (?, ?, ?)", (drill_id, stage, when))
 

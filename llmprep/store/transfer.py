@@ -26,7 +26,12 @@ def _rows(store: Store, table: str) -> list[dict]:
 def export(store: Store, path: Path, force: bool = False) -> dict:
     if path.exists() and not force:
         raise LlmprepError(f"{path} already exists", fix="choose another name or add --force to replace it")
-    data = {"format": FORMAT, "version": VERSION, "exported_at": now_iso(), **{name: _rows(store, name) for name in SECTIONS}}
+    data = {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": now_iso(),
+        **{name: _rows(store, name) for name in SECTIONS},
+    }
     tmp = path.with_name(path.name + ".tmp")
     try:
         tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -25,6 +25,7 @@ class Advice:
 
 def curriculum(drills: dict[str, Drill], topic_order: list[str]) -> list[Drill]:
     """Drills in an order that puts every prerequisite first; otherwise by difficulty, topic, id."""
+
     def rank(d: Drill):
         topic = topic_order.index(d.topic) if d.topic in topic_order else len(topic_order)
         return DIFFICULTIES.index(d.difficulty), topic, d.id
@@ -47,14 +48,27 @@ def next_drill(drills: dict[str, Drill], status: dict[str, str], topic_order: li
     return None
 
 
-def advise(bank: Bank, cards: dict[str, CardRow], drills: dict[str, Drill], status: dict[str, str], *,
-           now: datetime, new_left: int, suspended: set[str] = frozenset()) -> Advice:
+def advise(
+    bank: Bank,
+    cards: dict[str, CardRow],
+    drills: dict[str, Drill],
+    status: dict[str, str],
+    *,
+    now: datetime,
+    new_left: int,
+    suspended: set[str] = frozenset(),
+) -> Advice:
     asked = {qid for qid in bank.questions if qid not in suspended}
     due = [qid for qid, card in cards.items() if qid in asked and card.due <= now]
     if due:
         n = len(due)
-        return Advice("review", "llmprep quiz", f"Review {n} due question{'s' * (n != 1)}.", f"复习 {n} 道到期的题目。",
-                      {"due": n})
+        return Advice(
+            "review",
+            "llmprep quiz",
+            f"Review {n} due question{'s' * (n != 1)}.",
+            f"复习 {n} 道到期的题目。",
+            {"due": n},
+        )
     drill = next_drill(drills, status, list(bank.topics))
     if drill is not None:
         tried = status.get(drill.id)
@@ -65,9 +79,19 @@ def advise(bank: Bank, cards: dict[str, CardRow], drills: dict[str, Drill], stat
     unseen = sum(1 for qid in asked if qid not in cards)
     if unseen and new_left > 0:
         n = min(unseen, new_left)
-        return Advice("new", f"llmprep quiz --new {n}", f"Learn {n} new question{'s' * (n != 1)}.", f"学习 {n} 道新题。",
-                      {"new": n, "unseen": unseen})
+        return Advice(
+            "new",
+            f"llmprep quiz --new {n}",
+            f"Learn {n} new question{'s' * (n != 1)}.",
+            f"学习 {n} 道新题。",
+            {"new": n, "unseen": unseen},
+        )
     upcoming = [card.due for qid, card in cards.items() if qid in asked]
     detail = {"next_review": min(upcoming).isoformat()} if upcoming else {}
-    return Advice("done", "llmprep quiz --cram", "All caught up for today; cram if you like.",
-                  "今天的任务都完成了；想多练可以突击练习。", detail)
+    return Advice(
+        "done",
+        "llmprep quiz --cram",
+        "All caught up for today; cram if you like.",
+        "今天的任务都完成了；想多练可以突击练习。",
+        detail,
+    )

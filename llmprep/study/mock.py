@@ -71,8 +71,14 @@ def make_plan(bank: Bank, set_name: str | None, seed: int) -> list[str]:
 
 def follow_up(bank: Bank, q: Question, plan: list[str]) -> str | None:
     """The first follow-up of `q` that the plan does not hold yet and that is answered in words."""
-    return next((f for f in q.follow_ups if f in bank.questions and f not in plan
-                 and bank.questions[f].type in ("concept", "choice", "numeric")), None)
+    return next(
+        (
+            f
+            for f in q.follow_ups
+            if f in bank.questions and f not in plan and bank.questions[f].type in ("concept", "choice", "numeric")
+        ),
+        None,
+    )
 
 
 # --- the store ---------------------------------------------------------------------------------------
@@ -81,17 +87,28 @@ def follow_up(bank: Bank, q: Question, plan: list[str]) -> str | None:
 def start(store: Store, *, minutes: int, seed: int, set_name: str | None, plan: list[str]) -> Mock:
     now = datetime.now(timezone.utc)
     with store.transaction() as conn:
-        cur = conn.execute("INSERT INTO mocks (started_at, minutes, seed, set_name, plan_json) VALUES (?, ?, ?, ?, ?)",
-                           (iso(now), minutes, seed, set_name, json.dumps(plan)))
+        cur = conn.execute(
+            "INSERT INTO mocks (started_at, minutes, seed, set_name, plan_json) VALUES (?, ?, ?, ?, ?)",
+            (iso(now), minutes, seed, set_name, json.dumps(plan)),
+        )
     return Mock(cur.lastrowid, now, minutes, seed, set_name, plan, [])
 
 
 def save_answer(store: Store, mock: Mock, answer: Answer, plan: list[str]) -> None:
     """The answer and the plan as it now stands (a follow-up may have joined it), in one transaction."""
     with store.transaction() as conn:
-        conn.execute("INSERT INTO mock_answers VALUES (?, ?, ?, ?, ?, ?, ?)",
-                     (mock.id, answer.position, answer.question_id, answer.typed, answer.verdict, answer.seconds,
-                      iso(datetime.now(timezone.utc))))
+        conn.execute(
+            "INSERT INTO mock_answers VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                mock.id,
+                answer.position,
+                answer.question_id,
+                answer.typed,
+                answer.verdict,
+                answer.seconds,
+                iso(datetime.now(timezone.utc)),
+            ),
+        )
         conn.execute("UPDATE mocks SET plan_json = ? WHERE id = ?", (json.dumps(plan), mock.id))
     mock.answers.append(answer)
     mock.plan = plan
@@ -107,12 +124,16 @@ def load_all(store: Store) -> list[Mock]:
     """Every mock, oldest first, with its answers."""
     answers: dict[int, list[Answer]] = defaultdict(list)
     for mock_id, pos, qid, typed, verdict, seconds in store.conn.execute(
-            "SELECT mock_id, position, question_id, typed, verdict, seconds FROM mock_answers ORDER BY position").fetchall():
+        "SELECT mock_id, position, question_id, typed, verdict, seconds FROM mock_answers ORDER BY position"
+    ).fetchall():
         answers[mock_id].append(Answer(pos, qid, typed, verdict, seconds))
     rows = store.conn.execute(
-        "SELECT id, started_at, minutes, seed, set_name, plan_json, finished_at FROM mocks ORDER BY id").fetchall()
-    return [Mock(i, parse_iso(at), m, seed, s, json.loads(plan), answers[i], parse_iso(end) if end else None)
-            for i, at, m, seed, s, plan, end in rows]
+        "SELECT id, started_at, minutes, seed, set_name, plan_json, finished_at FROM mocks ORDER BY id"
+    ).fetchall()
+    return [
+        Mock(i, parse_iso(at), m, seed, s, json.loads(plan), answers[i], parse_iso(end) if end else None)
+        for i, at, m, seed, s, plan, end in rows
+    ]
 
 
 def unfinished(store: Store) -> Mock | None:

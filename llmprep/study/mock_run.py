@@ -43,7 +43,9 @@ def run(bank: Bank, store: Store, mock: mocks.Mock, *, lang: str, console: Conso
             graded = asker.answer(q)
         except Command as cmd:
             if cmd.key == "u":
-                console.print(Text("模拟面试不能撤销。" if zh else "There is no undo in a mock interview.", style="yellow"))
+                console.print(
+                    Text("模拟面试不能撤销。" if zh else "There is no undo in a mock interview.", style="yellow")
+                )
                 continue
             graded = Graded(None, None)
         verdict = graded.verdict.verdict if graded.verdict else "skipped"
@@ -51,7 +53,9 @@ def run(bank: Bank, store: Store, mock: mocks.Mock, *, lang: str, console: Conso
         extra = mocks.follow_up(bank, q, plan) if q.type == "concept" and verdict != "correct" else None
         if extra:
             plan.insert(position + 1, extra)
-        mocks.save_answer(store, mock, mocks.Answer(position, q.id, graded.typed, verdict, time.monotonic() - shown), plan)
+        mocks.save_answer(
+            store, mock, mocks.Answer(position, q.id, graded.typed, verdict, time.monotonic() - shown), plan
+        )
         if graded.verdict is not None:
             console.print(render.verdict_message(graded.verdict))
         if extra:

@@ -25,21 +25,52 @@ def cases(ctx):
         Case("step10", _state(ctx, 3, 4, 5), {"step": 10}),
         Case("step1000", _state(ctx, 33), {"step": 1000}, note="late: 1 - beta2^t is still 0.63"),
         Case("scalar_param", _state(ctx), {"step": 3}, note="a 0-dim parameter (a learned scale)"),
-        Case("custom_hyperparameters", _state(ctx, 6, 8),
-             {"step": 4, "lr": 3e-2, "betas": (0.8, 0.95), "eps": 1e-6, "weight_decay": 0.1},
-             note="betas (0.8, 0.95), lr 3e-2, weight_decay 0.1"),
+        Case(
+            "custom_hyperparameters",
+            _state(ctx, 6, 8),
+            {"step": 4, "lr": 3e-2, "betas": (0.8, 0.95), "eps": 1e-6, "weight_decay": 0.1},
+            note="betas (0.8, 0.95), lr 3e-2, weight_decay 0.1",
+        ),
         Case("no_weight_decay", _state(ctx, 5, 5), {"step": 2, "weight_decay": 0.0}, note="weight_decay 0: plain Adam"),
-        Case("large_decay", _state(ctx, 9), {"step": 5, "lr": 0.1, "weight_decay": 0.5}, kind="edge",
-             note="lr * weight_decay = 0.05: the decay is 5% of the weight, not scaled by 1/sqrt(v)"),
-        Case("zero_gradient_first_step", zero_grad, {"step": 1, "weight_decay": 0.1}, kind="edge",
-             note="grad 0 at step 1: m = v = 0, only the decay moves the weight"),
-        Case("tiny_gradients", _state(ctx, 4, 7, grad_scale=1e-6), {"step": 7}, kind="edge",
-             note="gradients near 1e-6: sqrt(v_hat) is close to eps, which must stay outside the sqrt"),
+        Case(
+            "large_decay",
+            _state(ctx, 9),
+            {"step": 5, "lr": 0.1, "weight_decay": 0.5},
+            kind="edge",
+            note="lr * weight_decay = 0.05: the decay is 5% of the weight, not scaled by 1/sqrt(v)",
+        ),
+        Case(
+            "zero_gradient_first_step",
+            zero_grad,
+            {"step": 1, "weight_decay": 0.1},
+            kind="edge",
+            note="grad 0 at step 1: m = v = 0, only the decay moves the weight",
+        ),
+        Case(
+            "tiny_gradients",
+            _state(ctx, 4, 7, grad_scale=1e-6),
+            {"step": 7},
+            kind="edge",
+            note="gradients near 1e-6: sqrt(v_hat) is close to eps, which must stay outside the sqrt",
+        ),
     ]
 
 
-def _step(param, grad, exp_avg, exp_avg_sq, step, lr, betas, eps, weight_decay,
-          l2=False, decay_lr=True, corrected=True, eps_inside=False):
+def _step(
+    param,
+    grad,
+    exp_avg,
+    exp_avg_sq,
+    step,
+    lr,
+    betas,
+    eps,
+    weight_decay,
+    l2=False,
+    decay_lr=True,
+    corrected=True,
+    eps_inside=False,
+):
     beta1, beta2 = betas
     if l2:
         grad = grad + weight_decay * param
@@ -56,8 +87,9 @@ def _l2_in_gradient(param, grad, exp_avg, exp_avg_sq, step, lr=1e-3, betas=(0.9,
     return _step(param, grad, exp_avg, exp_avg_sq, step, lr, betas, eps, weight_decay, l2=True)
 
 
-def _no_bias_correction(param, grad, exp_avg, exp_avg_sq, step, lr=1e-3, betas=(0.9, 0.999), eps=1e-8,
-                        weight_decay=0.01):
+def _no_bias_correction(
+    param, grad, exp_avg, exp_avg_sq, step, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.01
+):
     return _step(param, grad, exp_avg, exp_avg_sq, step, lr, betas, eps, weight_decay, corrected=False)
 
 
@@ -65,18 +97,27 @@ def _eps_inside_sqrt(param, grad, exp_avg, exp_avg_sq, step, lr=1e-3, betas=(0.9
     return _step(param, grad, exp_avg, exp_avg_sq, step, lr, betas, eps, weight_decay, eps_inside=True)
 
 
-def _decay_without_lr(param, grad, exp_avg, exp_avg_sq, step, lr=1e-3, betas=(0.9, 0.999), eps=1e-8,
-                      weight_decay=0.01):
+def _decay_without_lr(param, grad, exp_avg, exp_avg_sq, step, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.01):
     return _step(param, grad, exp_avg, exp_avg_sq, step, lr, betas, eps, weight_decay, decay_lr=False)
 
 
 def mistakes(ref):
     return [
-        Mistake("l2_in_gradient", "weight decay added to the gradient (Adam with L2): AdamW decays the weight "
-                                  "directly, param * (1 - lr * weight_decay), outside m and v", _l2_in_gradient),
-        Mistake("no_bias_correction", "no bias correction: divide m by 1 - beta1^t and v by 1 - beta2^t",
-                _no_bias_correction),
+        Mistake(
+            "l2_in_gradient",
+            "weight decay added to the gradient (Adam with L2): AdamW decays the weight "
+            "directly, param * (1 - lr * weight_decay), outside m and v",
+            _l2_in_gradient,
+        ),
+        Mistake(
+            "no_bias_correction",
+            "no bias correction: divide m by 1 - beta1^t and v by 1 - beta2^t",
+            _no_bias_correction,
+        ),
         Mistake("eps_inside_sqrt", "sqrt(v_hat + eps); the denominator is sqrt(v_hat) + eps", _eps_inside_sqrt),
-        Mistake("decay_without_lr", "decayed by param * (1 - weight_decay); torch's AdamW scales the decay by lr",
-                _decay_without_lr),
+        Mistake(
+            "decay_without_lr",
+            "decayed by param * (1 - weight_decay); torch's AdamW scales the decay by lr",
+            _decay_without_lr,
+        ),
     ]

@@ -71,16 +71,29 @@ def _no_causal_mask(n_heads, seq_len, dtype=torch.float32, device=None):
 
 def mistakes(ref):
     return [
-        Mistake("slopes_reversed", "slopes in ascending order: the first head must have the steepest slope, "
-                                   "2^(-8/H)", _slopes_reversed),
-        Mistake("positive_distances", "bias +m (i - j): distant keys are rewarded instead of penalised "
-                                      "(the bias is -m * (i - j) <= 0)", _positive_distances),
-        Mistake("geometric_for_any_count", "2^(-8k/H) also for a head count that is not a power of two; "
-                                           "take the slopes of P heads, then the odd-k slopes of 2P heads",
-                _geometric_for_any_count),
-        Mistake("next_power_truncated", "for H not a power of two, the first H slopes of the next power of two; "
-                                        "take the slopes of P heads, then the odd-k slopes of 2P heads",
-                _next_power_truncated),
-        Mistake("no_causal_mask", "no -inf above the diagonal: -m |i - j| lets a query see later keys",
-                _no_causal_mask),
+        Mistake(
+            "slopes_reversed",
+            "slopes in ascending order: the first head must have the steepest slope, 2^(-8/H)",
+            _slopes_reversed,
+        ),
+        Mistake(
+            "positive_distances",
+            "bias +m (i - j): distant keys are rewarded instead of penalised (the bias is -m * (i - j) <= 0)",
+            _positive_distances,
+        ),
+        Mistake(
+            "geometric_for_any_count",
+            "2^(-8k/H) also for a head count that is not a power of two; "
+            "take the slopes of P heads, then the odd-k slopes of 2P heads",
+            _geometric_for_any_count,
+        ),
+        Mistake(
+            "next_power_truncated",
+            "for H not a power of two, the first H slopes of the next power of two; "
+            "take the slopes of P heads, then the odd-k slopes of 2P heads",
+            _next_power_truncated,
+        ),
+        Mistake(
+            "no_causal_mask", "no -inf above the diagonal: -m |i - j| lets a query see later keys", _no_causal_mask
+        ),
     ]

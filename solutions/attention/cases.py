@@ -19,20 +19,42 @@ def cases(ctx):
     no_keys[1] = False  # query 1 may attend to nothing
     q1 = ctx.tensor([[[1.0, 0.0], [0.0, 1.0]]])
     out = [
-        Case("example", (q1, q1, ctx.tensor([[[1.0, 2.0], [3.0, 4.0]]]), ctx.tensor([[True, False], [True, True]])),
-             kind="example"),
+        Case(
+            "example",
+            (q1, q1, ctx.tensor([[[1.0, 2.0], [3.0, 4.0]]]), ctx.tensor([[True, False], [True, True]])),
+            kind="example",
+        ),
         Case("batched, no mask", (ctx.randn(2, 5, 8), ctx.randn(2, 7, 8), ctx.randn(2, 7, 3))),
         Case("size 1", (ctx.randn(1, 1, 1), ctx.randn(1, 1, 1), ctx.randn(1, 1, 1))),
-        Case("heads with a causal mask", (ctx.randn(2, 3, 6, 4), ctx.randn(2, 3, 6, 4), ctx.randn(2, 3, 6, 5), causal6),
-             note="mask (6, 6) broadcast over batch and heads"),
-        Case("cross-attention with padding", (ctx.randn(2, 3, 5), ctx.randn(2, 7, 5), ctx.randn(2, 7, 2)),
-             {"mask": padding}, note="mask (2, 1, 7) hides the padded keys of the second sequence"),
-        Case("large scores", (100 * ctx.randn(2, 4, 6), 100 * ctx.randn(2, 4, 6), ctx.randn(2, 4, 3)),
-             kind="edge", note="scores near 1e4 overflow a naive exp"),
-        Case("a query with no allowed key", (ctx.randn(3, 4), ctx.randn(4, 4), ctx.randn(4, 2), no_keys),
-             kind="edge", note="row 1 of the mask is all False: zero weights and output, not NaN"),
-        Case("ties", (torch.zeros_like(ctx.randn(4, 3)), ctx.randn(5, 3), ctx.randn(5, 3)),
-             kind="edge", note="equal scores give uniform weights"),
+        Case(
+            "heads with a causal mask",
+            (ctx.randn(2, 3, 6, 4), ctx.randn(2, 3, 6, 4), ctx.randn(2, 3, 6, 5), causal6),
+            note="mask (6, 6) broadcast over batch and heads",
+        ),
+        Case(
+            "cross-attention with padding",
+            (ctx.randn(2, 3, 5), ctx.randn(2, 7, 5), ctx.randn(2, 7, 2)),
+            {"mask": padding},
+            note="mask (2, 1, 7) hides the padded keys of the second sequence",
+        ),
+        Case(
+            "large scores",
+            (100 * ctx.randn(2, 4, 6), 100 * ctx.randn(2, 4, 6), ctx.randn(2, 4, 3)),
+            kind="edge",
+            note="scores near 1e4 overflow a naive exp",
+        ),
+        Case(
+            "a query with no allowed key",
+            (ctx.randn(3, 4), ctx.randn(4, 4), ctx.randn(4, 2), no_keys),
+            kind="edge",
+            note="row 1 of the mask is all False: zero weights and output, not NaN",
+        ),
+        Case(
+            "ties",
+            (torch.zeros_like(ctx.randn(4, 3)), ctx.randn(5, 3), ctx.randn(5, 3)),
+            kind="edge",
+            note="equal scores give uniform weights",
+        ),
     ]
     return _full_precision_only(ctx, out, {"large scores"})
 
@@ -78,11 +100,17 @@ def mistakes(ref):
         return _attend(_scaled(q, k), v, None)
 
     return [
-        Mistake("ignores_mask", "the mask is ignored: queries attend to keys they may not see (a causal mask "
-                                "leaks the future)", ignores_mask),
+        Mistake(
+            "ignores_mask",
+            "the mask is ignored: queries attend to keys they may not see (a causal mask leaks the future)",
+            ignores_mask,
+        ),
         Mistake("no_scale", "forgot the 1/sqrt(d_k) scale on the scores", no_scale),
         Mistake("wrong_dim", "softmax over the wrong dim (over the queries, dim=-2, instead of the keys)", wrong_dim),
-        Mistake("mask_after_softmax", "mask applied after the softmax: the allowed weights no longer sum to 1",
-                mask_after_softmax),
+        Mistake(
+            "mask_after_softmax",
+            "mask applied after the softmax: the allowed weights no longer sum to 1",
+            mask_after_softmax,
+        ),
         Mistake("nan_rows", "a query with every key masked gives NaN (softmax of all -inf); zero those rows", nan_rows),
     ]

@@ -15,19 +15,30 @@ def cases(ctx):
     rng = random.Random(int(ctx.gen.initial_seed()))
     return [
         Case("example", ({"low": 5, "lower": 2, "newest": 6, "widest": 3}, 3), kind="example"),
-        Case("frequency decides", ({"ab": 1, "xy": 3, "ac": 1}, 1),
-             note="(x, y) occurs in one word type but 3 times"),
+        Case("frequency decides", ({"ab": 1, "xy": 3, "ac": 1}, 1), note="(x, y) occurs in one word type but 3 times"),
         Case("tie at the first step", ({"dc": 2, "ba": 2, "fe": 2}, 2), note="three pairs with count 2"),
         Case("runs of one letter", ({"aaa": 3, "aaaaa": 1, "baaab": 2}, 4), note='"aaa" merges to "aa a"'),
-        Case("merged symbol then pair", ({"ca": 10, "cab": 1, "ab": 3}, 2),
-             note='after (c, a), "ca b" must not match the pair (a, b)'),
+        Case(
+            "merged symbol then pair",
+            ({"ca": 10, "cab": 1, "ab": 3}, 2),
+            note='after (c, a), "ca b" must not match the pair (a, b)',
+        ),
         Case("random, 12 words", (_corpus(rng, 12, "abcd", 6, 9), 8)),
         Case("random, 30 words", (_corpus(rng, 30, "abcdef", 8, 20), 20)),
         Case("random, tied counts", (_corpus(rng, 15, "abc", 5, 1), 10), note="every word occurs once: many ties"),
         Case("zero merges", ({"hello": 2, "world": 1}, 0), kind="edge", note="nothing learned"),
-        Case("runs out of pairs", ({"ab": 2, "c": 5, "abc": 1}, 10), kind="edge",
-             note="stops when every word is one symbol"),
-        Case("unicode words", ({"模型": 4, "大模型": 3, "模型库": 2}, 3), kind="edge", note="CJK characters are symbols too"),
+        Case(
+            "runs out of pairs",
+            ({"ab": 2, "c": 5, "abc": 1}, 10),
+            kind="edge",
+            note="stops when every word is one symbol",
+        ),
+        Case(
+            "unicode words",
+            ({"模型": 4, "大模型": 3, "模型库": 2}, 3),
+            kind="edge",
+            note="CJK characters are symbols too",
+        ),
     ]
 
 
@@ -81,13 +92,25 @@ def _learn(word_counts, num_merges, *, weighted=True, pick="smallest", merge=_me
 
 def mistakes(ref):
     return [
-        Mistake("unweighted_counts", "counted each pair once per word type, ignoring how often the word occurs",
-                lambda word_counts, num_merges: _learn(word_counts, num_merges, weighted=False)),
-        Mistake("tie_first_seen", "ties broken by the first pair counted (max over a dict), not the smallest pair",
-                lambda word_counts, num_merges: _learn(word_counts, num_merges, pick="first")),
-        Mistake("merged_right_to_left", 'overlapping occurrences merged from the right: "a a a" became "a aa"',
-                lambda word_counts, num_merges: _learn(word_counts, num_merges, merge=_merge_right)),
-        Mistake("string_replace_across_symbols", 'merged by str.replace on the space-joined symbols: "ca b" matched '
-                                                 "the pair (a, b) across a symbol boundary",
-                lambda word_counts, num_merges: _learn(word_counts, num_merges, merge=_merge_text)),
+        Mistake(
+            "unweighted_counts",
+            "counted each pair once per word type, ignoring how often the word occurs",
+            lambda word_counts, num_merges: _learn(word_counts, num_merges, weighted=False),
+        ),
+        Mistake(
+            "tie_first_seen",
+            "ties broken by the first pair counted (max over a dict), not the smallest pair",
+            lambda word_counts, num_merges: _learn(word_counts, num_merges, pick="first"),
+        ),
+        Mistake(
+            "merged_right_to_left",
+            'overlapping occurrences merged from the right: "a a a" became "a aa"',
+            lambda word_counts, num_merges: _learn(word_counts, num_merges, merge=_merge_right),
+        ),
+        Mistake(
+            "string_replace_across_symbols",
+            'merged by str.replace on the space-joined symbols: "ca b" matched '
+            "the pair (a, b) across a symbol boundary",
+            lambda word_counts, num_merges: _learn(word_counts, num_merges, merge=_merge_text),
+        ),
     ]

@@ -35,7 +35,7 @@ Example
 
 def learn_bpe(word_counts, num_merges):
     # llmprep: solution begin
-    words = {word: list(word) for word in word_counts}              # word -> its current symbols
+    words = {word: list(word) for word in word_counts}  # word -> its current symbols
     merges = []
     for _ in range(num_merges):
         counts = {}

@@ -48,7 +48,7 @@ def observe(output, args, kwargs):
 
 
 def _global_norm(grads):
-    return torch.sqrt(sum((g ** 2).sum() for g in grads))
+    return torch.sqrt(sum((g**2).sum() for g in grads))
 
 
 def _per_parameter(parameters, max_norm):
@@ -80,7 +80,7 @@ def _always_scale(parameters, max_norm):
 
 def _squared_norm(parameters, max_norm):
     grads = [p.grad for p in parameters if p.grad is not None]
-    total = sum((g ** 2).sum() for g in grads)
+    total = sum((g**2).sum() for g in grads)
     if total > max_norm:
         for g in grads:
             g.mul_(max_norm / (total + 1e-6))
@@ -99,8 +99,11 @@ def mistakes(ref):
     return [
         Mistake("per_parameter", "each gradient clipped by its own norm instead of one global norm", _per_parameter),
         Mistake("post_clip_norm", "returned the norm after clipping; return the norm measured before", _post_clip_norm),
-        Mistake("always_scale", "gradients scaled even when the norm is below max_norm (small ones get blown up)",
-                _always_scale),
+        Mistake(
+            "always_scale",
+            "gradients scaled even when the norm is below max_norm (small ones get blown up)",
+            _always_scale,
+        ),
         Mistake("squared_norm", "sum of squares used as the norm (no square root)", _squared_norm),
         Mistake("grads_untouched", "scaled gradients computed but never written back into p.grad", _grads_untouched),
     ]

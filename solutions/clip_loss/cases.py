@@ -16,14 +16,22 @@ def cases(ctx):
     with torch.no_grad():
         lopsided[0][0].mul_(50.0)  # one image embedding with a much larger norm
     return [
-        Case("example", (t([[1.0, 0.0], [0.0, 1.0]]).requires_grad_(), t([[2.0, 0.0], [0.0, 3.0]]).requires_grad_()),
-             {"temperature": 1.0}, kind="example"),
+        Case(
+            "example",
+            (t([[1.0, 0.0], [0.0, 1.0]]).requires_grad_(), t([[2.0, 0.0], [0.0, 3.0]]).requires_grad_()),
+            {"temperature": 1.0},
+            kind="example",
+        ),
         Case("N1", _pair(ctx, 1, 4), note="one pair: nothing to contrast, loss 0"),
         Case("N3_D5", _pair(ctx, 3, 5)),
         Case("N8_D16", _pair(ctx, 8, 16), {"temperature": 0.5}),
         Case("N17_D33", _pair(ctx, 17, 33, noise=0.3)),
-        Case("N6_D7_asymmetric", _pair(ctx, 6, 7, noise=2.0), {"temperature": 0.2},
-             note="image->text and text->image differ"),
+        Case(
+            "N6_D7_asymmetric",
+            _pair(ctx, 6, 7, noise=2.0),
+            {"temperature": 0.2},
+            note="image->text and text->image differ",
+        ),
         Case("norms_differ", lopsided, kind="edge", note="embeddings of very different norms: normalise first"),
         Case("large_embeddings", _pair(ctx, 4, 6, scale=1e4), kind="edge", note="entries of size 1e4"),
         Case("temperature_0.01", _pair(ctx, 5, 8), {"temperature": 0.01}, kind="edge", note="logits up to 100"),
@@ -56,10 +64,14 @@ def _normalised_wrong_dim(image_emb, text_emb, temperature=0.07):
 
 def mistakes(ref):
     return [
-        Mistake("no_normalise", "embeddings not L2-normalised: dot products instead of cosine similarities",
-                _no_normalise),
+        Mistake(
+            "no_normalise", "embeddings not L2-normalised: dot products instead of cosine similarities", _no_normalise
+        ),
         Mistake("one_direction", "only image->text: the loss is symmetric, average both directions", _one_direction),
         Mistake("times_temperature", "logits multiplied by the temperature instead of divided", _times_temperature),
-        Mistake("normalised_wrong_dim", "normalised over the batch dim (dim=0) instead of each embedding",
-                _normalised_wrong_dim),
+        Mistake(
+            "normalised_wrong_dim",
+            "normalised over the batch dim (dim=0) instead of each embedding",
+            _normalised_wrong_dim,
+        ),
     ]

@@ -42,17 +42,17 @@ def schedule_step(running, waiting, max_batch, token_budget, free_blocks, block_
     # llmprep: solution begin
     blocks = lambda n: -(-n // block_size)  # noqa: E731  ceil(n / block_size)
     batch, tokens = [], 0
-    for seq_id, context_len, remaining in running:          # 1. retire the finished ones first
+    for _, context_len, remaining in running:  # 1. retire the finished ones first
         if remaining == 0:
             free_blocks += blocks(context_len)
-    for seq_id, context_len, remaining in running:          # 2. the rest keep decoding
+    for seq_id, context_len, remaining in running:  # 2. the rest keep decoding
         if remaining > 0:
             batch.append(seq_id)
             tokens += 1
             if context_len % block_size == 0:
                 free_blocks -= 1
     queue = list(waiting)
-    while queue:                                            # 3. admit the oldest while it fits
+    while queue:  # 3. admit the oldest while it fits
         seq_id, prompt_len = queue[0]
         need = blocks(prompt_len)
         if len(batch) + 1 > max_batch or tokens + prompt_len > token_budget or need > free_blocks:

@@ -23,7 +23,12 @@ def cases(ctx):
         at("late_decay", draw(700, TOTAL - 1)),
         at("one_step_before_the_end", TOTAL - 1),
         at("total_steps", TOTAL, kind="edge", note="exactly min_lr"),
-        at("after_total_steps", TOTAL + draw(1, 500), kind="edge", note="the floor: min_lr, the cosine does not rise again"),
+        at(
+            "after_total_steps",
+            TOTAL + draw(1, 500),
+            kind="edge",
+            note="the floor: min_lr, the cosine does not rise again",
+        ),
         at("long_after", 2 * TOTAL - WARMUP + 1, kind="edge", note="far beyond total_steps: still min_lr"),
         at("no_warmup", draw(0, 400), 1e-3, 1e-4, 0, 400, kind="edge", note="warmup_steps = 0: decay from step 0"),
         at("no_warmup_step0", 0, 1e-3, 1e-4, 0, 400, kind="edge", note="warmup_steps = 0, step 0: max_lr"),
@@ -65,11 +70,22 @@ def _cosine_rises_again(step, max_lr, min_lr, warmup_steps, total_steps):
 
 def mistakes(ref):
     return [
-        Mistake("warmup_off_by_one", "warmup max_lr * step / warmup_steps: step 0 gets lr 0 and the last warmup step "
-                                     "falls short of max_lr; use (step + 1)", _warmup_off_by_one),
+        Mistake(
+            "warmup_off_by_one",
+            "warmup max_lr * step / warmup_steps: step 0 gets lr 0 and the last warmup step "
+            "falls short of max_lr; use (step + 1)",
+            _warmup_off_by_one,
+        ),
         Mistake("decays_to_zero", "the cosine decays to 0 instead of min_lr", _decays_to_zero),
-        Mistake("cosine_over_total", "cosine progress step / total_steps counts the warmup too; it is "
-                                     "(step - warmup_steps) / (total_steps - warmup_steps)", _cosine_over_total),
-        Mistake("cosine_rises_again", "after total_steps the cosine keeps going and the lr rises again; "
-                                      "hold min_lr", _cosine_rises_again),
+        Mistake(
+            "cosine_over_total",
+            "cosine progress step / total_steps counts the warmup too; it is "
+            "(step - warmup_steps) / (total_steps - warmup_steps)",
+            _cosine_over_total,
+        ),
+        Mistake(
+            "cosine_rises_again",
+            "after total_steps the cosine keeps going and the lr rises again; hold min_lr",
+            _cosine_rises_again,
+        ),
     ]

@@ -33,7 +33,13 @@ def cases(ctx):
         Case("B16_beta0.5", _logps(ctx, 16, gap=3.0), {"beta": 0.5}),
         Case("B5_beta0.01", _logps(ctx, 5, gap=10.0), {"beta": 0.01}),
         Case("policy_equals_reference", ties, kind="edge", note="zero margin: every loss is log 2"),
-        Case("margins_1e3", huge, {"beta": 0.1}, kind="edge", note="beta * margin of +-1e3: log sigmoid must not overflow"),
+        Case(
+            "margins_1e3",
+            huge,
+            {"beta": 0.1},
+            kind="edge",
+            note="beta * margin of +-1e3: log sigmoid must not overflow",
+        ),
     ]
 
 
@@ -77,8 +83,9 @@ def _chosen_rejected_swapped(pc, pr, rc, rr, beta=0.1):
 def mistakes(ref):
     return [
         Mistake("no_beta", "beta missing from the loss", _no_beta),
-        Mistake("log_of_sigmoid", "log(sigmoid(x)) overflows to inf for large margins (use F.logsigmoid)",
-                _log_of_sigmoid),
+        Mistake(
+            "log_of_sigmoid", "log(sigmoid(x)) overflows to inf for large margins (use F.logsigmoid)", _log_of_sigmoid
+        ),
         Mistake("policy_ref_swapped", "reference minus policy instead of policy minus reference", _policy_ref_swapped),
         Mistake("chosen_rejected_swapped", "chosen and rejected swapped in the margin", _chosen_rejected_swapped),
         Mistake("rewards_not_detached", "chosen/rejected rewards not detached", _rewards_not_detached),

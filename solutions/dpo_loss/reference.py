@@ -20,7 +20,6 @@ Example:
     (tensor([0.1269]), tensor([1.]), tensor([-1.]))
 """
 
-import torch
 import torch.nn.functional as F
 
 

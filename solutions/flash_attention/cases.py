@@ -4,7 +4,6 @@ import torch
 
 from llmprep.grading.api import Case, Mistake
 
-
 _SEEN: list[tuple] = []  # shapes of the tensors computed from a watched q since the last graded call
 
 
@@ -38,8 +37,13 @@ def observe(output, args, kwargs):
 
 def _largest_allowed(q, k, v, block):
     """Per (batch, head): one block x block tile, or as many elements as an input or the output has."""
-    return max(block * block, q.shape[-2] * q.shape[-1], k.shape[-2] * k.shape[-1], v.shape[-2] * v.shape[-1],
-               q.shape[-2] * v.shape[-1])
+    return max(
+        block * block,
+        q.shape[-2] * q.shape[-1],
+        k.shape[-2] * k.shape[-1],
+        v.shape[-2] * v.shape[-1],
+        q.shape[-2] * v.shape[-1],
+    )
 
 
 def check(output, args, kwargs):
@@ -52,8 +56,10 @@ def check(output, args, kwargs):
     limit = _largest_allowed(*args[:3], block)
     big = [s for s in built if len(s) >= 2 and s[-2] * s[-1] > limit]
     if big:
-        return (f"built a {tuple(big[0][-2:])} tensor from q, more than one {block} x {block} tile: "
-                "loop over key blocks with a running max and sum instead of forming a row of scores at once")
+        return (
+            f"built a {tuple(big[0][-2:])} tensor from q, more than one {block} x {block} tile: "
+            "loop over key blocks with a running max and sum instead of forming a row of scores at once"
+        )
     return None
 
 
@@ -81,8 +87,11 @@ def _negative(ctx, shape):
 
 def cases(ctx):
     t = lambda *rows: torch.tensor(rows, dtype=ctx.dtype, device=ctx.device)
-    qkv = lambda *s, Tk=None, dv=None: (ctx.randn(*s), ctx.randn(*s[:-2], Tk or s[-2], s[-1]),
-                                        ctx.randn(*s[:-2], Tk or s[-2], dv or s[-1]))
+    qkv = lambda *s, Tk=None, dv=None: (
+        ctx.randn(*s),
+        ctx.randn(*s[:-2], Tk or s[-2], s[-1]),
+        ctx.randn(*s[:-2], Tk or s[-2], dv or s[-1]),
+    )
 
     def case(name, args, kwargs=None, **more):
         """Every case measures the tensors the call creates (grader v2): a tile per (batch, head)."""
@@ -97,34 +106,74 @@ def cases(ctx):
         case("single query", (*qkv(1, 8, Tk=5),), {"block_size": 2}, note="Tq = 1, Tk = 5"),
         case("blocks of one", (*qkv(2, 7, 4),), {"block_size": 1}, note="block_size = 1"),
         case("ragged last block", (*qkv(2, 3, 13, 8),), {"block_size": 4}, note="T = 13 is not a multiple of 4"),
-        case("more keys than queries", (*qkv(2, 6, 8, Tk=19, dv=5),), {"block_size": 4}, note="Tq = 6, Tk = 19, dv = 5"),
+        case(
+            "more keys than queries", (*qkv(2, 6, 8, Tk=19, dv=5),), {"block_size": 4}, note="Tq = 6, Tk = 19, dv = 5"
+        ),
         case("causal", (*qkv(2, 2, 11, 8),), {"block_size": 3, "causal": True}),
         case("causal, one block", (*qkv(1, 9, 16),), {"block_size": 64, "causal": True}, note="block_size > T"),
         case("default block", (*qkv(1, 2, 150, 16),), note="block_size = 64, T = 150"),
-        case("no row of scores", (_watched(ctx.randn(1, T, 8)), ctx.randn(1, T, 8), ctx.randn(1, T, 8)),
-             {"block_size": block}, note=f"T = {T}, block {block}: every tensor must fit a {block} x {block} tile "
-                                         f"or q's size; a ({block}, {T}) row of scores does not"),
+        case(
+            "no row of scores",
+            (_watched(ctx.randn(1, T, 8)), ctx.randn(1, T, 8), ctx.randn(1, T, 8)),
+            {"block_size": block},
+            note=f"T = {T}, block {block}: every tensor must fit a {block} x {block} tile "
+            f"or q's size; a ({block}, {T}) row of scores does not",
+        ),
         # v2 only: allows a (block, T) row of scores but not the (T, T) matrix, so the two mistakes differ
-        case("no full score matrix", (row_q, row_k, row_v), {"block_size": block, "causal": True},
-             max_intermediate=2 * block * T, note=f"T = {T}: no ({T}, {T}) tensor"),
-        case("tied scores", (ctx.randn(6, 4), _tied(ctx.randn(10, 4)), ctx.randn(10, 3)), {"block_size": 3}, kind="edge",
-             note="keys 0, 2, 4, 6, 8 equal: tied scores across blocks"),
+        case(
+            "no full score matrix",
+            (row_q, row_k, row_v),
+            {"block_size": block, "causal": True},
+            max_intermediate=2 * block * T,
+            note=f"T = {T}: no ({T}, {T}) tensor",
+        ),
+        case(
+            "tied scores",
+            (ctx.randn(6, 4), _tied(ctx.randn(10, 4)), ctx.randn(10, 3)),
+            {"block_size": 3},
+            kind="edge",
+            note="keys 0, 2, 4, 6, 8 equal: tied scores across blocks",
+        ),
     ]
     # large values in half types only re-test rounding (scores or sums that cancel); float32/64 only
     if ctx.dtype in (torch.float32, torch.float64):
-        out.append(case("large scores", tuple(x * s for x, s in zip(qkv(1, 2, 20, 16), (12.0, 12.0, 1.0))), {"block_size": 8},
-                        kind="edge", note="scores up to ~1e3: exp overflows without the running max"))
-        out.append(case("large scores, causal", tuple(x * s for x, s in zip(qkv(1, 16, 16), (12.0, 12.0, 1.0))),
-                        {"block_size": 5, "causal": True}, kind="edge"))
-        out.append(case("all scores negative", _negative(ctx, (2, 12, 4)), {"block_size": 4}, kind="edge",
-                        note="every score ~ -150 (float32) or -800 (float64): the running max starts at -inf, not 0"))
-        out.append(case("all scores negative, causal", _negative(ctx, (1, 9, 4)), {"block_size": 4, "causal": True},
-                        kind="edge"))
+        out.append(
+            case(
+                "large scores",
+                tuple(x * s for x, s in zip(qkv(1, 2, 20, 16), (12.0, 12.0, 1.0))),
+                {"block_size": 8},
+                kind="edge",
+                note="scores up to ~1e3: exp overflows without the running max",
+            )
+        )
+        out.append(
+            case(
+                "large scores, causal",
+                tuple(x * s for x, s in zip(qkv(1, 16, 16), (12.0, 12.0, 1.0))),
+                {"block_size": 5, "causal": True},
+                kind="edge",
+            )
+        )
+        out.append(
+            case(
+                "all scores negative",
+                _negative(ctx, (2, 12, 4)),
+                {"block_size": 4},
+                kind="edge",
+                note="every score ~ -150 (float32) or -800 (float64): the running max starts at -inf, not 0",
+            )
+        )
+        out.append(
+            case(
+                "all scores negative, causal", _negative(ctx, (1, 9, 4)), {"block_size": 4, "causal": True}, kind="edge"
+            )
+        )
     return out
 
 
-def _online(q, k, v, block_size, causal, rescale_acc=True, rescale_l=True, use_max=True, per_block=False,
-            m_start=float("-inf")):
+def _online(
+    q, k, v, block_size, causal, rescale_acc=True, rescale_l=True, use_max=True, per_block=False, m_start=float("-inf")
+):
     Tq, Tk = q.shape[-2], k.shape[-2]
     q = q / math.sqrt(q.shape[-1])
     m = torch.full_like(q[..., :1], m_start)
@@ -192,13 +241,40 @@ def mistakes(ref):
         return att / att.sum(-1, keepdim=True) @ v
 
     return [
-        Mistake("acc_not_rescaled", "the running sum of values is not rescaled by exp(m_old - m_new) when the max grows", acc_not_rescaled),
-        Mistake("l_not_rescaled", "the running normalizer l is not rescaled by exp(m_old - m_new) when the max grows", l_not_rescaled),
-        Mistake("no_running_max", "exp of raw scores without subtracting the running max: overflows for large scores", no_running_max),
-        Mistake("blocks_normalised_separately", "each key block softmax-normalised on its own and the blocks averaged", blocks_normalised_separately),
-        Mistake("max_starts_at_zero", "the running max starts at 0 instead of -inf: rows whose scores are all "
-                                      "very negative underflow to 0 / 0", max_starts_at_zero),
-        Mistake("query_tiles_all_keys", "right values, but each query tile was scored against all keys at once (a "
-                                        "(block, Tk) row of scores, no online softmax)", query_tiles_all_keys),
-        Mistake("full_score_matrix", "right values, but the whole (Tq, Tk) score matrix was built at once instead of tile by tile", full_score_matrix),
+        Mistake(
+            "acc_not_rescaled",
+            "the running sum of values is not rescaled by exp(m_old - m_new) when the max grows",
+            acc_not_rescaled,
+        ),
+        Mistake(
+            "l_not_rescaled",
+            "the running normalizer l is not rescaled by exp(m_old - m_new) when the max grows",
+            l_not_rescaled,
+        ),
+        Mistake(
+            "no_running_max",
+            "exp of raw scores without subtracting the running max: overflows for large scores",
+            no_running_max,
+        ),
+        Mistake(
+            "blocks_normalised_separately",
+            "each key block softmax-normalised on its own and the blocks averaged",
+            blocks_normalised_separately,
+        ),
+        Mistake(
+            "max_starts_at_zero",
+            "the running max starts at 0 instead of -inf: rows whose scores are all very negative underflow to 0 / 0",
+            max_starts_at_zero,
+        ),
+        Mistake(
+            "query_tiles_all_keys",
+            "right values, but each query tile was scored against all keys at once (a "
+            "(block, Tk) row of scores, no online softmax)",
+            query_tiles_all_keys,
+        ),
+        Mistake(
+            "full_score_matrix",
+            "right values, but the whole (Tq, Tk) score matrix was built at once instead of tile by tile",
+            full_score_matrix,
+        ),
     ]

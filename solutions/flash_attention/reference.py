@@ -46,23 +46,23 @@ def flash_attention(q, k, v, block_size=64, causal=False):
     scale = 1.0 / math.sqrt(d)
     out = []
     for qs in range(0, Tq, block_size):
-        qb = q[..., qs : qs + block_size, :] * scale                  # (..., bq, d)
-        m = torch.full_like(qb[..., :1], float("-inf"))              # (..., bq, 1) running max
-        l = torch.zeros_like(m)                                      # (..., bq, 1) running normalizer
+        qb = q[..., qs : qs + block_size, :] * scale  # (..., bq, d)
+        m = torch.full_like(qb[..., :1], float("-inf"))  # (..., bq, 1) running max
+        l = torch.zeros_like(m)  # (..., bq, 1) running normalizer
         acc = torch.zeros(*qb.shape[:-1], v.shape[-1], dtype=v.dtype, device=v.device)  # (..., bq, dv)
         q_end = qs + qb.shape[-2]
-        for ks in range(0, q_end if causal else Tk, block_size):     # causal: skip blocks after the queries
+        for ks in range(0, q_end if causal else Tk, block_size):  # causal: skip blocks after the queries
             s = qb @ k[..., ks : ks + block_size, :].transpose(-2, -1)  # (..., bq, bk) one tile
             if causal:
                 qi = torch.arange(qs, q_end, device=q.device)[:, None]
                 kj = torch.arange(ks, ks + s.shape[-1], device=q.device)[None, :]
                 s = s.masked_fill(kj > qi, float("-inf"))
             m_new = torch.maximum(m, s.amax(dim=-1, keepdim=True))
-            p = torch.exp(s - m_new)                                 # (..., bq, bk)
-            c = torch.exp(m - m_new)                                 # rescales the old sums
+            p = torch.exp(s - m_new)  # (..., bq, bk)
+            c = torch.exp(m - m_new)  # rescales the old sums
             l = c * l + p.sum(dim=-1, keepdim=True)
             acc = c * acc + p @ v[..., ks : ks + block_size, :]
             m = m_new
         out.append(acc / l)
-    return torch.cat(out, dim=-2)                                    # (..., Tq, dv)
+    return torch.cat(out, dim=-2)  # (..., Tq, dv)
     # llmprep: solution end

@@ -22,16 +22,36 @@ def cases(ctx):
         Case("matrix", (ctx.randn(5, 7) * 3,)),
         Case("batch dims", (ctx.randn(2, 3, 9),), note="x (2, 3, 9): still one scale for the tensor"),
         Case("outlier", (outlier,), note="one value of 60 among N(0, 1) values"),
-        Case("delayed, history above", (calm, _history(ctx, calm, 4, 1.0, 2.0)),
-             note="amax_history (4,), all above the current amax"),
-        Case("delayed, window of one", (ctx.randn(4, 5), ctx.rand(1, dtype=torch.float32) + 1.0),
-             note="amax_history (1,)"),
-        Case("delayed, spike saturates", (spike, _history(ctx, spike, 5, 0.3, 0.6)), kind="edge",
-             note="the current amax exceeds the whole history: values beyond 448 * scale saturate"),
-        Case("all zeros", (torch.zeros(4, 3, dtype=ctx.dtype, device=ctx.device),), kind="edge",
-             note="amax = 0: the 1e-12 floor keeps the scale finite"),
-        Case("zeros, zero history", (torch.zeros(2, 5, dtype=ctx.dtype, device=ctx.device),
-                                     torch.zeros(3, dtype=torch.float32, device=ctx.device)), kind="edge"),
+        Case(
+            "delayed, history above",
+            (calm, _history(ctx, calm, 4, 1.0, 2.0)),
+            note="amax_history (4,), all above the current amax",
+        ),
+        Case(
+            "delayed, window of one",
+            (ctx.randn(4, 5), ctx.rand(1, dtype=torch.float32) + 1.0),
+            note="amax_history (1,)",
+        ),
+        Case(
+            "delayed, spike saturates",
+            (spike, _history(ctx, spike, 5, 0.3, 0.6)),
+            kind="edge",
+            note="the current amax exceeds the whole history: values beyond 448 * scale saturate",
+        ),
+        Case(
+            "all zeros",
+            (torch.zeros(4, 3, dtype=ctx.dtype, device=ctx.device),),
+            kind="edge",
+            note="amax = 0: the 1e-12 floor keeps the scale finite",
+        ),
+        Case(
+            "zeros, zero history",
+            (
+                torch.zeros(2, 5, dtype=ctx.dtype, device=ctx.device),
+                torch.zeros(3, dtype=torch.float32, device=ctx.device),
+            ),
+            kind="edge",
+        ),
         Case("tiny values", (ctx.randn(4, 6) * 1e-3,), kind="edge", note="|x| ~ 1e-3: the scale is ~1e-5"),
     ]
 
@@ -70,11 +90,20 @@ def mistakes(ref):
 
     return [
         Mistake("int8_range", "scale = amax / 127, the int8 range; E4M3's largest finite value is 448", int8_range),
-        Mistake("scale_inverted", "scale = 448 / amax (inverted): x / scale then shrinks values instead of filling the range",
-                scale_inverted),
+        Mistake(
+            "scale_inverted",
+            "scale = 448 / amax (inverted): x / scale then shrinks values instead of filling the range",
+            scale_inverted,
+        ),
         Mistake("no_zero_guard", "no floor on amax: an all-zero tensor gives scale 0 and 0 / 0 = NaN", no_zero_guard),
-        Mistake("current_amax_in_delayed", "delayed scaling took the current amax into the max; only the history sets the scale",
-                current_amax_in_delayed),
-        Mistake("history_rolled_backwards", "new amax inserted at the front of the history (newest must go last, "
-                                            "the oldest is dropped)", history_rolled_backwards),
+        Mistake(
+            "current_amax_in_delayed",
+            "delayed scaling took the current amax into the max; only the history sets the scale",
+            current_amax_in_delayed,
+        ),
+        Mistake(
+            "history_rolled_backwards",
+            "new amax inserted at the front of the history (newest must go last, the oldest is dropped)",
+            history_rolled_backwards,
+        ),
     ]

@@ -46,13 +46,13 @@ E4M3_MAX = 448.0
 
 def fp8_quantize(x, amax_history=None):
     # llmprep: solution begin
-    amax_now = x.detach().abs().max().float()                         # () float32
+    amax_now = x.detach().abs().max().float()  # () float32
     if amax_history is None:
         amax, new_history = amax_now, None
     else:
-        amax = amax_history.max()                                     # scale from the past only
+        amax = amax_history.max()  # scale from the past only
         new_history = torch.cat((amax_history[1:], amax_now.reshape(1)))  # (N,) roll in the new amax
-    scale = amax.clamp(min=1e-12) / E4M3_MAX                          # () float32
+    scale = amax.clamp(min=1e-12) / E4M3_MAX  # () float32
     x_fp8 = (x.float() / scale).clamp(-E4M3_MAX, E4M3_MAX).to(torch.float8_e4m3fn)
     x_dq = (x_fp8.float() * scale).to(x.dtype)
     return x_fp8, scale, x_dq, new_history

@@ -29,7 +29,7 @@ import torch
 
 def gelu(x, approximate="none"):
     # llmprep: solution begin
-    h = x.to(torch.promote_types(x.dtype, torch.float32))   # half inputs computed in float32
+    h = x.to(torch.promote_types(x.dtype, torch.float32))  # half inputs computed in float32
     if approximate == "tanh":
         inner = math.sqrt(2.0 / math.pi) * (h + 0.044715 * h * h * h)
         y = 0.5 * h * (1.0 + torch.tanh(inner))

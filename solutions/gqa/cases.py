@@ -23,13 +23,23 @@ def cases(ctx):
         Case("multi-head", qkv(1, 3, 3, 6, 16), note="Hkv = Hq"),
         Case("not causal", qkv(2, 8, 2, 5, 12), {"causal": False}),
         Case("longer", qkv(1, 8, 4, 33, 64), note="T = 33, d = 64"),
-        Case("tied keys", (ctx.randn(1, 4, 6, 4), _tied(ctx.randn(1, 2, 6, 4)), ctx.randn(1, 2, 6, 4)), kind="edge",
-             note="keys 0, 2, 4 equal: tied scores"),
+        Case(
+            "tied keys",
+            (ctx.randn(1, 4, 6, 4), _tied(ctx.randn(1, 2, 6, 4)), ctx.randn(1, 2, 6, 4)),
+            kind="edge",
+            note="keys 0, 2, 4 equal: tied scores",
+        ),
     ]
     # large values in half types only re-test rounding (scores or sums that cancel); float32/64 only
     if ctx.dtype in (torch.float32, torch.float64):
-        out.append(Case("large scores", tuple(x * s for x, s in zip(qkv(1, 4, 2, 10, 8), (8.0, 8.0, 1.0))), kind="edge",
-                        note="scores ~ 1e2: softmax must be stable"))
+        out.append(
+            Case(
+                "large scores",
+                tuple(x * s for x, s in zip(qkv(1, 4, 2, 10, 8), (8.0, 8.0, 1.0))),
+                kind="edge",
+                note="scores ~ 1e2: softmax must be stable",
+            )
+        )
     return out
 
 
@@ -37,7 +47,7 @@ def _attend(q, k, v, causal, scale=True, mask_after=False):
     T, d = q.shape[-2], q.shape[-1]
     att = q @ k.transpose(-2, -1)
     if scale:
-        att = att / d ** 0.5
+        att = att / d**0.5
     allowed = torch.ones(T, T, dtype=torch.bool, device=q.device).tril()
     if causal and not mask_after:
         att = att.masked_fill(~allowed, float("-inf"))
@@ -64,7 +74,15 @@ def mistakes(ref):
         return _attend(q, *_groups(q, k, v), causal, mask_after=True)
 
     return [
-        Mistake("tiled_heads", "kv heads tiled with repeat (head h -> h % Hkv) instead of repeat_interleave (h // group)", tiled_heads),
+        Mistake(
+            "tiled_heads",
+            "kv heads tiled with repeat (head h -> h % Hkv) instead of repeat_interleave (h // group)",
+            tiled_heads,
+        ),
         Mistake("no_scale", "forgot the 1/sqrt(d) scale", no_scale),
-        Mistake("mask_after_softmax", "causal mask applied after the softmax, so the weights no longer sum to 1", mask_after_softmax),
+        Mistake(
+            "mask_after_softmax",
+            "causal mask applied after the softmax, so the weights no longer sum to 1",
+            mask_after_softmax,
+        ),
     ]

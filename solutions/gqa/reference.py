@@ -41,11 +41,11 @@ def grouped_query_attention(q, k, v, causal=True):
     B, Hq, T, d = q.shape
     Hkv = k.shape[1]
     assert Hq % Hkv == 0, "Hq must be a multiple of Hkv"
-    k = k.repeat_interleave(Hq // Hkv, dim=1)                 # (B, Hq, T, d): head h -> kv h // group
-    v = v.repeat_interleave(Hq // Hkv, dim=1)                 # (B, Hq, T, d)
-    att = (q @ k.transpose(-2, -1)) / math.sqrt(d)            # (B, Hq, T, T)
+    k = k.repeat_interleave(Hq // Hkv, dim=1)  # (B, Hq, T, d): head h -> kv h // group
+    v = v.repeat_interleave(Hq // Hkv, dim=1)  # (B, Hq, T, d)
+    att = (q @ k.transpose(-2, -1)) / math.sqrt(d)  # (B, Hq, T, T)
     if causal:
         allowed = torch.ones(T, T, dtype=torch.bool, device=q.device).tril()
         att = att.masked_fill(~allowed, float("-inf"))
-    return att.softmax(dim=-1) @ v                            # (B, Hq, T, d)
+    return att.softmax(dim=-1) @ v  # (B, Hq, T, d)
     # llmprep: solution end

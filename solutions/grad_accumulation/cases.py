@@ -33,12 +33,24 @@ def cases(ctx):
         Case("sizes_differ", _micro(ctx, [(1, 5), (4, 11), (2, 3)]), note="micro-batches of different shapes"),
         Case("uneven_token_counts", uneven, note="one micro-batch with only two counted tokens"),
         Case("all_counted", _micro(ctx, [(2, 6), (3, 6)], p_mask=2.0), note="every token counted"),
-        Case("nothing_counted", _micro(ctx, [(2, 4), (1, 4)], p_mask=-1.0), kind="edge",
-             note="no counted token anywhere: zeros, not NaN"),
-        Case("empty_micro_batch_mask", ([t([[2.0, 4.0]]), t([[6.0, 8.0]])], [b([[False, False]]), b([[True, True]])]),
-             kind="edge", note="a micro-batch with no counted token contributes 0"),
-        Case("large_losses", ([x * 1e4 for x in _micro(ctx, [(2, 5), (2, 5)])[0]], _micro(ctx, [(2, 5), (2, 5)])[1]),
-             kind="edge", note="losses of size 1e4"),
+        Case(
+            "nothing_counted",
+            _micro(ctx, [(2, 4), (1, 4)], p_mask=-1.0),
+            kind="edge",
+            note="no counted token anywhere: zeros, not NaN",
+        ),
+        Case(
+            "empty_micro_batch_mask",
+            ([t([[2.0, 4.0]]), t([[6.0, 8.0]])], [b([[False, False]]), b([[True, True]])]),
+            kind="edge",
+            note="a micro-batch with no counted token contributes 0",
+        ),
+        Case(
+            "large_losses",
+            ([x * 1e4 for x in _micro(ctx, [(2, 5), (2, 5)])[0]], _micro(ctx, [(2, 5), (2, 5)])[1]),
+            kind="edge",
+            note="losses of size 1e4",
+        ),
     ]
     return _full_precision_only(ctx, out, {"large_losses"})
 
@@ -63,10 +75,17 @@ def _mask_ignored(token_losses, masks):
 
 def mistakes(ref):
     return [
-        Mistake("mean_then_divide", "each micro-batch's own token mean divided by n: short micro-batches are "
-                "over-weighted (divide by the whole batch's token count)", _mean_then_divide),
-        Mistake("sum_of_means", "each micro-batch's mean, not divided by n: the gradient is n times too large",
-                _sum_of_means),
+        Mistake(
+            "mean_then_divide",
+            "each micro-batch's own token mean divided by n: short micro-batches are "
+            "over-weighted (divide by the whole batch's token count)",
+            _mean_then_divide,
+        ),
+        Mistake(
+            "sum_of_means",
+            "each micro-batch's mean, not divided by n: the gradient is n times too large",
+            _sum_of_means,
+        ),
         Mistake("no_normaliser", "token losses summed, never divided by the token count", _no_normaliser),
         Mistake("mask_ignored", "every position counted, padding included", _mask_ignored),
     ]

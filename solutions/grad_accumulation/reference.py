@@ -23,8 +23,6 @@ Example:
     [tensor(1.3333), tensor(1.6667)]
 """
 
-import torch
-
 
 def accumulation_losses(token_losses, masks):
     # llmprep: solution begin

@@ -24,13 +24,23 @@ def cases(ctx):
         Case("P16_G4", (ctx.randn(16, 4) * 3 + 1,), note="many prompts, small groups"),
         Case("P4_G8_binary", (_binary(ctx, 4, 8),), note="0/1 rewards from a verifier"),
         Case("P1_G7", (ctx.randn(1, 7),), note="a single prompt"),
-        Case("P2_G16_eps0.1", (ctx.randn(2, 16) * 0.2,), {"eps": 0.1}, note="a large eps: std + eps, not sqrt(var + eps)"),
+        Case(
+            "P2_G16_eps0.1", (ctx.randn(2, 16) * 0.2,), {"eps": 0.1}, note="a large eps: std + eps, not sqrt(var + eps)"
+        ),
         Case("P3_G6_offset", (ctx.randn(3, 6) + ctx.randn(3, 1) * 10,), note="each prompt at its own reward level"),
         Case("G1", (ctx.randn(4, 1),), kind="edge", note="groups of one: no spread, every advantage is 0"),
-        Case("constant_groups", (constant_rows,), kind="edge",
-             note="rows with all rewards equal: advantages exactly 0, not NaN"),
-        Case("binary_with_constant_groups", (mixed_binary,), kind="edge",
-             note="all-pass and all-fail prompts next to mixed ones"),
+        Case(
+            "constant_groups",
+            (constant_rows,),
+            kind="edge",
+            note="rows with all rewards equal: advantages exactly 0, not NaN",
+        ),
+        Case(
+            "binary_with_constant_groups",
+            (mixed_binary,),
+            kind="edge",
+            note="all-pass and all-fail prompts next to mixed ones",
+        ),
     ]
     if ctx.dtype in (torch.float16, torch.bfloat16):  # rewards near 10 keep ~3 digits: r - mean is rounding
         out = [case for case in out if case.name != "P3_G6_offset"]
@@ -74,14 +84,21 @@ def _no_std(rewards, eps=1e-6):
 
 def mistakes(ref):
     return [
-        Mistake("whole_batch", "normalised with the mean and std of the whole batch; GRPO compares each completion "
-                               "with its own prompt's group (one row)", _whole_batch),
-        Mistake("over_prompts", "normalised along dim 0 (across prompts); the group is a row, dim -1",
-                _over_prompts),
-        Mistake("no_eps", "divided by std alone: a group whose rewards are all equal gives 0/0 = NaN; add eps",
-                _no_eps),
-        Mistake("sample_std", "sample std (divides by G - 1); this drill uses the population std "
-                              "(unbiased=False, divides by G)", _sample_std),
+        Mistake(
+            "whole_batch",
+            "normalised with the mean and std of the whole batch; GRPO compares each completion "
+            "with its own prompt's group (one row)",
+            _whole_batch,
+        ),
+        Mistake("over_prompts", "normalised along dim 0 (across prompts); the group is a row, dim -1", _over_prompts),
+        Mistake(
+            "no_eps", "divided by std alone: a group whose rewards are all equal gives 0/0 = NaN; add eps", _no_eps
+        ),
+        Mistake(
+            "sample_std",
+            "sample std (divides by G - 1); this drill uses the population std (unbiased=False, divides by G)",
+            _sample_std,
+        ),
         Mistake("eps_inside_sqrt", "sqrt(var + eps) instead of std + eps", _eps_inside_sqrt),
         Mistake("no_std", "only subtracted the group mean; also divide by std + eps", _no_std),
     ]

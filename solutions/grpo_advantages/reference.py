@@ -24,8 +24,6 @@ Example:
             [ 0.0000,  0.0000,  0.0000,  0.0000]])
 """
 
-import torch
-
 
 def grpo_advantages(rewards, eps=1e-6):
     # llmprep: solution begin

@@ -42,8 +42,9 @@ def _halves(ctx, out, inp):
 
 def cases(ctx):
     t = lambda xs: torch.tensor(xs, dtype=ctx.dtype, device=ctx.device)  # noqa: E731
-    halves = t([[127.0, 2.5, -2.5, 3.5, -0.5, 0.5, 1.5, 126.5],
-                [-63.5, 0.25, 0.75, 8.25, 31.75, -0.25, 17.5, 2.0]])  # row 1: scale 0.5 (an exact power of 2)
+    halves = t(
+        [[127.0, 2.5, -2.5, 3.5, -0.5, 0.5, 1.5, 126.5], [-63.5, 0.25, 0.75, 8.25, 31.75, -0.25, 17.5, 2.0]]
+    )  # row 1: scale 0.5 (an exact power of 2)
     zero_row = _weight(ctx, 4, 6)
     zero_row[2] = 0.0
     return [
@@ -53,16 +54,24 @@ def cases(ctx):
         Case("out33_in17", (_weight(ctx, 33, 17),), note="odd sizes"),
         Case("out64_in100_wide_scales", (_weight(ctx, 64, 100, spread=3.0),), note="row scales spanning e^-13..e^5"),
         Case("halves_round_to_even", (halves,), kind="edge", note="exact .5 values: round half to even"),
-        Case("halves_inexact_scales", (_halves(ctx, 6, 12),), kind="edge",
-             note="scales max/127 that round; w / scale lands exactly on .5, w * 127 / max does not"),
+        Case(
+            "halves_inexact_scales",
+            (_halves(ctx, 6, 12),),
+            kind="edge",
+            note="scales max/127 that round; w / scale lands exactly on .5, w * 127 / max does not",
+        ),
         Case("zero_row", (zero_row,), kind="edge", note="an all-zero row gets scale 1.0"),
-        Case("one_outlier_row", (torch.cat([_weight(ctx, 3, 9), _weight(ctx, 1, 9) * 1e4]),), kind="edge",
-             note="one row 1e4 times larger than the others"),
+        Case(
+            "one_outlier_row",
+            (torch.cat([_weight(ctx, 3, 9), _weight(ctx, 1, 9) * 1e4]),),
+            kind="edge",
+            note="one row 1e4 times larger than the others",
+        ),
     ]
 
 
 def _parts(w, divisor=127.0, per_tensor=False, guard=True):
-    amax = w.abs().amax() .expand(w.shape[0]) if per_tensor else w.abs().amax(dim=1)
+    amax = w.abs().amax().expand(w.shape[0]) if per_tensor else w.abs().amax(dim=1)
     scale = amax / divisor
     if guard:
         scale = torch.where(amax > 0, scale, torch.ones_like(scale))
@@ -103,12 +112,19 @@ def _zero_row_unguarded(w):
 
 def mistakes(ref):
     return [
-        Mistake("round_half_up", "halves rounded away from zero; torch.round sends them to the even neighbour",
-                _round_half_up),
+        Mistake(
+            "round_half_up",
+            "halves rounded away from zero; torch.round sends them to the even neighbour",
+            _round_half_up,
+        ),
         Mistake("truncate", "cast to int8 without rounding: .to(torch.int8) truncates toward zero", _truncate),
         Mistake("per_tensor", "one scale for the whole tensor instead of one per output row", _per_tensor),
         Mistake("divide_by_128", "scale = max / 128: the symmetric range is [-127, 127]", _divide_by_128),
-        Mistake("times_127_over_max", "q = round(w * 127 / max) instead of round(w / scale): one more rounding step "
-                                      "moves values that sit on a half of the scale", _times_127_over_max),
+        Mistake(
+            "times_127_over_max",
+            "q = round(w * 127 / max) instead of round(w / scale): one more rounding step "
+            "moves values that sit on a half of the scale",
+            _times_127_over_max,
+        ),
         Mistake("zero_row_unguarded", "an all-zero row gets scale 0 (and 0/0) instead of 1.0", _zero_row_unguarded),
     ]

@@ -26,12 +26,26 @@ def cases(ctx):
         Case("N5_C37_T2", pair(5, 37, 3.0)),
         Case("N16_C100_T4", pair(16, 100, 5.0), {"temperature": 4.0}),
         Case("N7_C13_T0.5", pair(7, 13), {"temperature": 0.5}, note="T < 1 sharpens"),
-        Case("identical_logits", (s_same.clone().requires_grad_(), s_same.clone()), kind="edge",
-             note="student equals teacher: the loss is 0"),
-        Case("logits_near_1e3", pair(4, 9, 1e3), {"temperature": 2.0}, kind="edge",
-             note="logits of size 1e3: probabilities underflow"),
-        Case("peaked_teacher", (ctx.randn(3, 7).requires_grad_(), ctx.randn(3, 7) * 60), {"temperature": 1.0},
-             kind="edge", note="teacher nearly one-hot"),
+        Case(
+            "identical_logits",
+            (s_same.clone().requires_grad_(), s_same.clone()),
+            kind="edge",
+            note="student equals teacher: the loss is 0",
+        ),
+        Case(
+            "logits_near_1e3",
+            pair(4, 9, 1e3),
+            {"temperature": 2.0},
+            kind="edge",
+            note="logits of size 1e3: probabilities underflow",
+        ),
+        Case(
+            "peaked_teacher",
+            (ctx.randn(3, 7).requires_grad_(), ctx.randn(3, 7) * 60),
+            {"temperature": 1.0},
+            kind="edge",
+            note="teacher nearly one-hot",
+        ),
     ]
 
 
@@ -77,11 +91,18 @@ def mistakes(ref):
     return [
         Mistake("no_t_squared", "forgot to multiply by T^2", _no_t_squared),
         Mistake("reversed_kl", "KL direction reversed: KL(p_s || p_t) instead of KL(p_t || p_s)", _reversed_kl),
-        Mistake("mean_over_classes", "averaged over N*C entries (reduction='mean') instead of over the N rows",
-                _mean_over_classes),
+        Mistake(
+            "mean_over_classes",
+            "averaged over N*C entries (reduction='mean') instead of over the N rows",
+            _mean_over_classes,
+        ),
         Mistake("teacher_not_softened", "temperature applied to the student only", _teacher_not_softened),
-        Mistake("log_of_softmax", "log(softmax(x)) underflows to -inf for large logits (use log_softmax)",
-                _log_of_softmax),
-        Mistake("student_detached", "student logits detached (or computed under torch.no_grad()): "
-                "no gradient reaches the student", _student_detached),
+        Mistake(
+            "log_of_softmax", "log(softmax(x)) underflows to -inf for large logits (use log_softmax)", _log_of_softmax
+        ),
+        Mistake(
+            "student_detached",
+            "student logits detached (or computed under torch.no_grad()): no gradient reaches the student",
+            _student_detached,
+        ),
     ]

@@ -22,12 +22,24 @@ def cases(ctx):
         Case("N64", _samples(ctx, 64)),
         Case("B4_T13", _samples(ctx, 4, 13), note="per-token log-probs of 4 sequences"),
         Case("B2x3_T5_wide", _samples(ctx, 2, 3, 5, spread=2.0), note="log-ratios up to +-6: r from 0.0025 to 400"),
-        Case("q_equals_p", (same.clone().requires_grad_(), same.clone()), kind="edge",
-             note="identical models: every estimate is exactly 0"),
-        Case("ratio_near_1", _samples(ctx, 5, 8, spread=1e-3), kind="edge",
-             note="log r near 1e-3: k3 is a difference of nearly equal numbers"),
-        Case("sequence_logprobs_near_-1000", _samples(ctx, 3, 4, spread=1.0, level=-1000.0), kind="edge",
-             note="log-probs of whole sequences: exp underflows to 0, use log_p - log_q"),
+        Case(
+            "q_equals_p",
+            (same.clone().requires_grad_(), same.clone()),
+            kind="edge",
+            note="identical models: every estimate is exactly 0",
+        ),
+        Case(
+            "ratio_near_1",
+            _samples(ctx, 5, 8, spread=1e-3),
+            kind="edge",
+            note="log r near 1e-3: k3 is a difference of nearly equal numbers",
+        ),
+        Case(
+            "sequence_logprobs_near_-1000",
+            _samples(ctx, 3, 4, spread=1.0, level=-1000.0),
+            kind="edge",
+            note="log-probs of whole sequences: exp underflows to 0, use log_p - log_q",
+        ),
     ]
     if ctx.dtype in HALF:  # log-probs near -1000 keep no fractional digit in half precision
         out = [case for case in out if case.name != "sequence_logprobs_near_-1000"]
@@ -64,12 +76,22 @@ def _ratio_from_probs(log_q, log_p):
 
 def mistakes(ref):
     return [
-        Mistake("ratio_inverted", "ratio inverted: r = q/p; for KL(q || p) with samples from q, r = p(x) / q(x)",
-                _ratio_inverted),
-        Mistake("k3_missing_minus_one", "k3 = r - log r: the -1 is missing (k3 = (r - 1) - log r is 0 when p = q)",
-                _k3_missing_minus_one),
+        Mistake(
+            "ratio_inverted",
+            "ratio inverted: r = q/p; for KL(q || p) with samples from q, r = p(x) / q(x)",
+            _ratio_inverted,
+        ),
+        Mistake(
+            "k3_missing_minus_one",
+            "k3 = r - log r: the -1 is missing (k3 = (r - 1) - log r is 0 when p = q)",
+            _k3_missing_minus_one,
+        ),
         Mistake("k1_sign", "k1 = log r; the estimator is -log r = log q - log p", _k1_sign),
         Mistake("k2_no_half", "k2 = (log r)^2 without the factor 1/2", _k2_no_half),
-        Mistake("ratio_from_probs", "formed r = exp(log_p) / exp(log_q): both underflow to 0 for sequence log-probs "
-                                    "near -1000 (0/0 = NaN); use exp(log_p - log_q)", _ratio_from_probs),
+        Mistake(
+            "ratio_from_probs",
+            "formed r = exp(log_p) / exp(log_q): both underflow to 0 for sequence log-probs "
+            "near -1000 (0/0 = NaN); use exp(log_p - log_q)",
+            _ratio_from_probs,
+        ),
     ]

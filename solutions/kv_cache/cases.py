@@ -22,8 +22,13 @@ def observe(output, args, kwargs):
 
 def cases(ctx):
     t = lambda *rows: torch.tensor(rows, dtype=ctx.dtype, device=ctx.device)
-    step = lambda *shape_new, P: (ctx.randn(*shape_new), ctx.randn(*shape_new), ctx.randn(*shape_new),
-                                  ctx.randn(*shape_new[:-2], P, shape_new[-1]), ctx.randn(*shape_new[:-2], P, shape_new[-1]))
+    step = lambda *shape_new, P: (
+        ctx.randn(*shape_new),
+        ctx.randn(*shape_new),
+        ctx.randn(*shape_new),
+        ctx.randn(*shape_new[:-2], P, shape_new[-1]),
+        ctx.randn(*shape_new[:-2], P, shape_new[-1]),
+    )
     first = (ctx.randn(2, 3, 6, 8), ctx.randn(2, 3, 6, 8), ctx.randn(2, 3, 6, 8))
     a, b, c = ctx.randn(1, 1, 4), ctx.randn(1, 1, 4), ctx.randn(1, 1, 4)
     tied = (ctx.randn(1, 3, 4), torch.cat((a, c, a), 1), ctx.randn(1, 3, 4), torch.cat((a, b), 1), ctx.randn(1, 2, 4))
@@ -39,8 +44,14 @@ def cases(ctx):
     ]
     # large values in half types only re-test rounding (scores or sums that cancel); float32/64 only
     if ctx.dtype in (torch.float32, torch.float64):
-        out.append(Case("large scores", tuple(x * s for x, s in zip(step(1, 2, 3, 8, P=4), (10, 10, 1, 10, 1))), kind="edge",
-                        note="scores ~ 1e2: softmax must be stable"))
+        out.append(
+            Case(
+                "large scores",
+                tuple(x * s for x, s in zip(step(1, 2, 3, 8, P=4), (10, 10, 1, 10, 1))),
+                kind="edge",
+                note="scores ~ 1e2: softmax must be stable",
+            )
+        )
     return [_trained(case) for case in out]
 
 
@@ -69,13 +80,21 @@ def mistakes(ref):
 
     def cache_not_updated(q, k, v, k_cache=None, v_cache=None):
         kk, vv = _concat(k, v, k_cache, v_cache)
-        allowed = torch.ones(q.shape[-2], kk.shape[-2], dtype=torch.bool, device=q.device).tril(kk.shape[-2] - q.shape[-2])
+        allowed = torch.ones(q.shape[-2], kk.shape[-2], dtype=torch.bool, device=q.device).tril(
+            kk.shape[-2] - q.shape[-2]
+        )
         if k_cache is None:
             return _attend(q, kk, vv, allowed), k[..., :0, :], v[..., :0, :]
         return _attend(q, kk, vv, allowed), k_cache, v_cache
 
     return [
-        Mistake("mask_top_left", "causal mask aligned top-left (tril of a (t, P + t) matrix): new tokens cannot see the cache", mask_top_left),
+        Mistake(
+            "mask_top_left",
+            "causal mask aligned top-left (tril of a (t, P + t) matrix): new tokens cannot see the cache",
+            mask_top_left,
+        ),
         Mistake("no_mask", "no causal mask among the new tokens: a chunk of t > 1 tokens sees its own future", no_mask),
-        Mistake("cache_not_updated", "returned the old cache without appending the new keys and values", cache_not_updated),
+        Mistake(
+            "cache_not_updated", "returned the old cache without appending the new keys and values", cache_not_updated
+        ),
     ]

@@ -42,10 +42,10 @@ import torch
 def attend_with_kv_cache(q, k, v, k_cache=None, v_cache=None):
     # llmprep: solution begin
     if k_cache is not None:
-        k = torch.cat((k_cache, k), dim=-2)                    # (..., P + t, d)
+        k = torch.cat((k_cache, k), dim=-2)  # (..., P + t, d)
         v = torch.cat((v_cache, v), dim=-2)
-    t, S = q.shape[-2], k.shape[-2]                            # S = P + t
-    att = (q @ k.transpose(-2, -1)) / math.sqrt(q.shape[-1])   # (..., t, S)
+    t, S = q.shape[-2], k.shape[-2]  # S = P + t
+    att = (q @ k.transpose(-2, -1)) / math.sqrt(q.shape[-1])  # (..., t, S)
     # row i (absolute position S - t + i) may see columns 0 .. S - t + i
     allowed = torch.ones(t, S, dtype=torch.bool, device=q.device).tril(diagonal=S - t)
     att = att.masked_fill(~allowed, float("-inf")).softmax(dim=-1)

@@ -12,21 +12,44 @@ def cases(ctx):
         Case("odd width", (ctx.randn(5, 7), ctx.randn(7), ctx.randn(7))),
         Case("batch dims", (ctx.randn(2, 3, 33), ctx.randn(33), ctx.randn(33)), note="x (B, T, D)"),
         Case("custom eps", (ctx.randn(3, 96), 1 + ctx.randn(96), ctx.randn(96)), {"eps": 1e-2}),
-        Case("tiny rows", (1e-3 * ctx.randn(4, 40), ctx.randn(40), ctx.randn(40)), kind="edge",
-             note="variance ~1e-6, below eps"),
+        Case(
+            "tiny rows",
+            (1e-3 * ctx.randn(4, 40), ctx.randn(40), ctx.randn(40)),
+            kind="edge",
+            note="variance ~1e-6, below eps",
+        ),
         # forward precision only: the gradient is compared for bias alone, because torch's own
         # half-precision layer_norm backward is off by up to 30% on such rows (an upcast forward is exact)
-        Case("offset rows", (200 + ctx.randn(3, 48), ctx.randn(48), ctx.randn(48).requires_grad_()),
-             note="rows ~ 200 +- 1: in bf16/fp16, centring without the float32 upcast loses the digits"),
-        Case("constant rows", (torch.full((2, 16), 7.0, dtype=ctx.dtype, device=ctx.device), ctx.randn(16), ctx.randn(16)),
-             kind="edge", note="zero variance: output is the bias"),
+        Case(
+            "offset rows",
+            (200 + ctx.randn(3, 48), ctx.randn(48), ctx.randn(48).requires_grad_()),
+            note="rows ~ 200 +- 1: in bf16/fp16, centring without the float32 upcast loses the digits",
+        ),
+        Case(
+            "constant rows",
+            (torch.full((2, 16), 7.0, dtype=ctx.dtype, device=ctx.device), ctx.randn(16), ctx.randn(16)),
+            kind="edge",
+            note="zero variance: output is the bias",
+        ),
     ]
     # half types cannot even represent 1000 + noise finely; these probe float32/64 arithmetic
     if ctx.dtype in (torch.float32, torch.float64):
-        out.append(Case("large offset", (1000 + 10 * ctx.randn(4, 64), ctx.randn(64), ctx.randn(64)), kind="edge",
-                        note="rows ~ 1000 +- 10: E[x^2] - E[x]^2 cancels"))
-        out.append(Case("large magnitudes", (1e4 * ctx.randn(3, 50), ctx.randn(50), ctx.randn(50)), kind="edge",
-                        note="|x| ~ 1e4"))
+        out.append(
+            Case(
+                "large offset",
+                (1000 + 10 * ctx.randn(4, 64), ctx.randn(64), ctx.randn(64)),
+                kind="edge",
+                note="rows ~ 1000 +- 10: E[x^2] - E[x]^2 cancels",
+            )
+        )
+        out.append(
+            Case(
+                "large magnitudes",
+                (1e4 * ctx.randn(3, 50), ctx.randn(50), ctx.randn(50)),
+                kind="edge",
+                note="|x| ~ 1e4",
+            )
+        )
     return out
 
 
@@ -57,9 +80,19 @@ def mistakes(ref):
         return (hc * torch.rsqrt(var + eps) * weight.to(low) + bias.to(low)).to(x.dtype)
 
     return [
-        Mistake("no_float32_upcast", "bf16/fp16 inputs normalised in their own dtype: the mean and variance lose "
-                                     "their digits (torch computes them in float32)", no_upcast),
+        Mistake(
+            "no_float32_upcast",
+            "bf16/fp16 inputs normalised in their own dtype: the mean and variance lose "
+            "their digits (torch computes them in float32)",
+            no_upcast,
+        ),
         Mistake("unbiased_variance", "unbiased variance (divided by D - 1); layer norm divides by D", unbiased),
-        Mistake("eps_outside_sqrt", "eps added to the standard deviation instead of inside the square root", eps_outside),
-        Mistake("one_pass_variance", "variance as E[x^2] - E[x]^2, which cancels catastrophically for rows with a large mean", one_pass_variance),
+        Mistake(
+            "eps_outside_sqrt", "eps added to the standard deviation instead of inside the square root", eps_outside
+        ),
+        Mistake(
+            "one_pass_variance",
+            "variance as E[x^2] - E[x]^2, which cancels catastrophically for rows with a large mean",
+            one_pass_variance,
+        ),
     ]

@@ -29,10 +29,10 @@ import torch
 
 def layer_norm(x, weight, bias, eps=1e-5):
     # llmprep: solution begin
-    h = x.to(torch.promote_types(x.dtype, torch.float32))   # half inputs computed in float32
-    mean = h.mean(dim=-1, keepdim=True)                      # (..., 1)
-    hc = h - mean                                            # (..., D) centred
-    var = (hc * hc).mean(dim=-1, keepdim=True)               # (..., 1) biased variance
-    y = hc * torch.rsqrt(var + eps) * weight + bias          # weight, bias broadcast over (..., D)
+    h = x.to(torch.promote_types(x.dtype, torch.float32))  # half inputs computed in float32
+    mean = h.mean(dim=-1, keepdim=True)  # (..., 1)
+    hc = h - mean  # (..., D) centred
+    var = (hc * hc).mean(dim=-1, keepdim=True)  # (..., 1) biased variance
+    y = hc * torch.rsqrt(var + eps) * weight + bias  # weight, bias broadcast over (..., D)
     return y.to(x.dtype)
     # llmprep: solution end

@@ -60,9 +60,15 @@ def _greedy(text1, text2):
 
 def mistakes(ref):
     return [
-        Mistake("common_substring", "longest common substring (contiguous) instead of subsequence",
-                _longest_common_substring),
-        Mistake("match_from_wrong_cell", "on a match, 1 + max(up, left) instead of 1 + diagonal: "
-                "a character is matched twice", _match_from_wrong_cell),
+        Mistake(
+            "common_substring",
+            "longest common substring (contiguous) instead of subsequence",
+            _longest_common_substring,
+        ),
+        Mistake(
+            "match_from_wrong_cell",
+            "on a match, 1 + max(up, left) instead of 1 + diagonal: a character is matched twice",
+            _match_from_wrong_cell,
+        ),
         Mistake("greedy_scan", "greedy left-to-right matching instead of dynamic programming", _greedy),
     ]

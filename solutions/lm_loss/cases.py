@@ -38,15 +38,30 @@ def cases(ctx):
         Case("B1_T2_V3", (ctx.randn(1, 2, 3), _labels(ctx, 1, 2, 3, 0.0)), note="one target"),
         Case("B4_T17_V29", (ctx.randn(4, 17, 29), _labels(ctx, 4, 17, 29))),
         Case("B2_T33_V50_no_ignore", (ctx.randn(2, 33, 50) * 3, _labels(ctx, 2, 33, 50, 0.0))),
-        Case("B3_T9_V11_prompt_masked", (ctx.randn(3, 9, 11), prompt_masked),
-             note="rows with different numbers of counted targets"),
-        Case("custom_ignore_index", (ctx.randn(2, 8, 7), _labels(ctx, 2, 8, 7, 0.0).masked_fill(ctx.rand(2, 8) < 0.4, 0)),
-             {"ignore_index": 0}, note="ignore_index=0"),
-        Case("nothing_counted", (ctx.randn(2, 5, 7), none_counted), kind="edge",
-             note="no counted target: the loss is 0.0"),
+        Case(
+            "B3_T9_V11_prompt_masked",
+            (ctx.randn(3, 9, 11), prompt_masked),
+            note="rows with different numbers of counted targets",
+        ),
+        Case(
+            "custom_ignore_index",
+            (ctx.randn(2, 8, 7), _labels(ctx, 2, 8, 7, 0.0).masked_fill(ctx.rand(2, 8) < 0.4, 0)),
+            {"ignore_index": 0},
+            note="ignore_index=0",
+        ),
+        Case(
+            "nothing_counted",
+            (ctx.randn(2, 5, 7), none_counted),
+            kind="edge",
+            note="no counted target: the loss is 0.0",
+        ),
         Case("one_counted_target", (ctx.randn(2, 6, 5), only_last), kind="edge"),
-        Case("T1_nothing_to_predict", (ctx.randn(2, 1, 5), _labels(ctx, 2, 1, 5, 0.0)), kind="edge",
-             note="T=1 has no next token"),
+        Case(
+            "T1_nothing_to_predict",
+            (ctx.randn(2, 1, 5), _labels(ctx, 2, 1, 5, 0.0)),
+            kind="edge",
+            note="T=1 has no next token",
+        ),
         Case("logits_near_1e4", (big, _labels(ctx, 2, 7, 13)), kind="edge", note="logits of size 1e4"),
     ]
     return _full_precision_only(ctx, out, {"logits_near_1e4"})
@@ -86,12 +101,16 @@ def _naive_softmax(logits, labels, ignore_index=-100):
 
 def mistakes(ref):
     return [
-        Mistake("no_shift", "no shift: position t scored against labels[:, t] instead of labels[:, t+1]",
-                _no_shift),
-        Mistake("ignored_in_mean", "ignored targets counted in the mean (divided by all positions)",
-                _ignored_in_mean),
-        Mistake("mean_of_row_means", "mean of per-sequence means instead of the mean over all counted targets",
-                _mean_of_row_means),
-        Mistake("naive_softmax", "softmax computed as exp/sum(exp) overflows for large logits (use logsumexp)",
-                _naive_softmax),
+        Mistake("no_shift", "no shift: position t scored against labels[:, t] instead of labels[:, t+1]", _no_shift),
+        Mistake("ignored_in_mean", "ignored targets counted in the mean (divided by all positions)", _ignored_in_mean),
+        Mistake(
+            "mean_of_row_means",
+            "mean of per-sequence means instead of the mean over all counted targets",
+            _mean_of_row_means,
+        ),
+        Mistake(
+            "naive_softmax",
+            "softmax computed as exp/sum(exp) overflows for large logits (use logsumexp)",
+            _naive_softmax,
+        ),
     ]

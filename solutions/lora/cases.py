@@ -14,7 +14,15 @@ def cases(ctx):
     ]
     # large values in half types only re-test rounding (scores or sums that cancel); float32/64 only
     if ctx.dtype in (torch.float32, torch.float64):
-        out.append(Case("large magnitudes", (1e3 * ctx.randn(4, 10),), init=(10, 6, 2, 16), kind="edge", note="|x| ~ 1e3, scale 8"))
+        out.append(
+            Case(
+                "large magnitudes",
+                (1e3 * ctx.randn(4, 10),),
+                init=(10, 6, 2, 16),
+                kind="edge",
+                note="|x| ~ 1e3, scale 8",
+            )
+        )
     return out
 
 
@@ -39,8 +47,10 @@ def check(output, args, kwargs):
             params.append(tuple(variable.shape))
         todo += [n for n, _ in node.next_functions]
     if len(params) > 2:
-        return (f"{len(params)} parameters would train (shapes {sorted(params)}); only lora_A and lora_B may: "
-                "the pretrained weight and bias stay frozen (requires_grad=False)")
+        return (
+            f"{len(params)} parameters would train (shapes {sorted(params)}); only lora_A and lora_B may: "
+            "the pretrained weight and bias stay frozen (requires_grad=False)"
+        )
     return None
 
 
@@ -64,8 +74,11 @@ def mistakes(ref):
             self.bias.requires_grad_(True)
 
     return [
-        Mistake("base_trainable", "the pretrained weight and bias are trainable (requires_grad=True): only lora_A "
-                                  "and lora_B may train", BaseTrainable),
+        Mistake(
+            "base_trainable",
+            "the pretrained weight and bias are trainable (requires_grad=True): only lora_A and lora_B may train",
+            BaseTrainable,
+        ),
         Mistake("alpha_not_divided", "scaled the update by alpha instead of alpha / rank", AlphaNotDivided),
         Mistake("no_scaling", "left out the alpha / rank scale", NoScaling),
         Mistake("dropped_bias", "dropped the frozen bias of the pretrained layer", DroppedBias),

@@ -50,7 +50,7 @@ class LoRALinear(nn.Module):
 
     def forward(self, x):
         # llmprep: solution begin
-        frozen = x @ self.weight.T + self.bias                     # (..., out)
-        update = (x @ self.lora_A.T) @ self.lora_B.T               # (..., rank) -> (..., out)
+        frozen = x @ self.weight.T + self.bias  # (..., out)
+        update = (x @ self.lora_A.T) @ self.lora_B.T  # (..., rank) -> (..., out)
         return frozen + (self.alpha / self.rank) * update
         # llmprep: solution end

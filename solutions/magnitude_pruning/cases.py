@@ -12,15 +12,27 @@ def cases(ctx):
         Case("example", (t([[0.5, -0.1, 2.0], [-0.3, 0.1, 1.0]]), 0.2), kind="example"),
         Case("vector_half", (ctx.randn(10), 0.5)),
         Case("matrix_30pct", (ctx.randn(8, 16), 0.3), note="k = floor(0.3 * 128) = 38"),
-        Case("uneven_rows", (ctx.randn(5, 9) * torch.logspace(-2, 2, 5, dtype=ctx.dtype, device=ctx.device)[:, None], 0.4),
-             note="rows of very different scale: one global threshold, not one per row"),
+        Case(
+            "uneven_rows",
+            (ctx.randn(5, 9) * torch.logspace(-2, 2, 5, dtype=ctx.dtype, device=ctx.device)[:, None], 0.4),
+            note="rows of very different scale: one global threshold, not one per row",
+        ),
         Case("conv_weight_4d", (ctx.randn(4, 3, 3, 3), 0.75)),
         Case("sparsity_0", (ctx.randn(3, 5), 0.0), kind="edge", note="nothing pruned"),
         Case("sparsity_1", (ctx.randn(3, 5), 1.0), kind="edge", note="everything pruned"),
         Case("floor_not_round", (ctx.randn(7), 0.5), kind="edge", note="k = floor(3.5) = 3"),
-        Case("ties_at_the_cut", (quantised, 0.31), kind="edge", note="integer weights: many ties at the threshold (k = 13)"),
-        Case("k_float_rounding", (ctx.randn(10, 10), 0.29), kind="edge",
-             note="0.29 * 100 = 28.999999999999996 in floating point: k = 29"),
+        Case(
+            "ties_at_the_cut",
+            (quantised, 0.31),
+            kind="edge",
+            note="integer weights: many ties at the threshold (k = 13)",
+        ),
+        Case(
+            "k_float_rounding",
+            (ctx.randn(10, 10), 0.29),
+            kind="edge",
+            note="0.29 * 100 = 28.999999999999996 in floating point: k = 29",
+        ),
     ]
 
 
@@ -74,10 +86,14 @@ def mistakes(ref):
     return [
         Mistake("per_row", "pruned per row (the same fraction of each row) instead of over the whole tensor", _per_row),
         Mistake("largest_pruned", "the largest magnitudes pruned instead of the smallest", _largest_pruned),
-        Mistake("threshold_prunes_ties", "|w| <= threshold: every entry tied with the cut-off is pruned, more than k",
-                _threshold_prunes_ties),
+        Mistake(
+            "threshold_prunes_ties",
+            "|w| <= threshold: every entry tied with the cut-off is pruned, more than k",
+            _threshold_prunes_ties,
+        ),
         Mistake("rounded_k", "k rounded instead of floored", _rounded_k),
         Mistake("ties_higher_index_first", "ties pruned from the higher index first", _ties_higher_index_first),
-        Mistake("float_floor", "k = floor(sparsity * numel) without the 1e-6: 0.29 * 100 floors to 28, not 29",
-                _float_floor),
+        Mistake(
+            "float_floor", "k = floor(sparsity * numel) without the 1e-6: 0.29 * 100 floors to 28, not 29", _float_floor
+        ),
     ]

@@ -50,17 +50,17 @@ def mla_attention(x, w_dkv, w_uk, w_uv, w_q, w_o, n_heads, cache=None):
     d_c = w_dkv.shape[1]
     H = n_heads
     d_h = w_q.shape[1] // H
-    c = x @ w_dkv                                                  # (B, T, d_c)
+    c = x @ w_dkv  # (B, T, d_c)
     if cache is not None:
-        c = torch.cat((cache, c), dim=1)                           # (B, S, d_c), S = P + T
+        c = torch.cat((cache, c), dim=1)  # (B, S, d_c), S = P + T
     S = c.shape[1]
-    q = (x @ w_q).view(B, T, H, d_h).transpose(1, 2)               # (B, H, T, d_h)
-    uk = w_uk.view(d_c, H, d_h)                                    # (d_c, H, d_h): W_uk_h = uk[:, h]
-    q_lat = torch.einsum("bhtd,chd->bhtc", q, uk)                  # (B, H, T, d_c) = q_h W_uk_h^T
+    q = (x @ w_q).view(B, T, H, d_h).transpose(1, 2)  # (B, H, T, d_h)
+    uk = w_uk.view(d_c, H, d_h)  # (d_c, H, d_h): W_uk_h = uk[:, h]
+    q_lat = torch.einsum("bhtd,chd->bhtc", q, uk)  # (B, H, T, d_c) = q_h W_uk_h^T
     att = q_lat @ c.unsqueeze(1).transpose(-2, -1) / math.sqrt(d_h)  # (B, H, T, S)
     allowed = torch.ones(T, S, dtype=torch.bool, device=x.device).tril(diagonal=S - T)
     att = att.masked_fill(~allowed, float("-inf")).softmax(dim=-1)
-    o_lat = att @ c.unsqueeze(1)                                   # (B, H, T, d_c)
+    o_lat = att @ c.unsqueeze(1)  # (B, H, T, d_c)
     o = torch.einsum("bhtc,chd->bthd", o_lat, w_uv.view(d_c, H, d_h))  # (B, T, H, d_h)
     return o.reshape(B, T, H * d_h) @ w_o, c
     # llmprep: solution end

@@ -67,12 +67,23 @@ def mistakes(ref):
         return _loss(router_logits, top_k, mask, use_mask=False)
 
     return [
-        Mistake("f_for_both", "used the dispatch fractions f for both factors (E * sum f^2): nothing reaches the router",
-                f_for_both),
-        Mistake("P_for_both", "used the mean probabilities P for both factors (E * sum P^2) instead of f * P", P_for_both),
-        Mistake("without_num_experts", "forgot the factor E (num_experts): balanced routing should give 1",
-                without_num_experts),
-        Mistake("soft_f", "f built from the chosen experts' probabilities, so gradient flows through f; f is a hard count",
-                soft_f),
+        Mistake(
+            "f_for_both",
+            "used the dispatch fractions f for both factors (E * sum f^2): nothing reaches the router",
+            f_for_both,
+        ),
+        Mistake(
+            "P_for_both", "used the mean probabilities P for both factors (E * sum P^2) instead of f * P", P_for_both
+        ),
+        Mistake(
+            "without_num_experts",
+            "forgot the factor E (num_experts): balanced routing should give 1",
+            without_num_experts,
+        ),
+        Mistake(
+            "soft_f",
+            "f built from the chosen experts' probabilities, so gradient flows through f; f is a hard count",
+            soft_f,
+        ),
         Mistake("padding_counted", "padding tokens (mask False) counted in f and P", padding_counted),
     ]

@@ -36,13 +36,13 @@ import torch
 def load_balancing_loss(router_logits, top_k=1, mask=None):
     # llmprep: solution begin
     E = router_logits.shape[-1]
-    logits = router_logits.reshape(-1, E)                                 # (N_all, E)
+    logits = router_logits.reshape(-1, E)  # (N_all, E)
     if mask is not None:
-        logits = logits[mask.reshape(-1)]                                 # (N, E) kept tokens only
-    probs = logits.softmax(dim=-1)                                        # (N, E)
-    chosen = logits.topk(top_k, dim=-1).indices                           # (N, k)
-    routed = torch.zeros_like(probs).scatter(-1, chosen, 1.0)             # (N, E) 0/1, no gradient
-    f = routed.sum(dim=0) / (logits.shape[0] * top_k)                     # (E,)
-    P = probs.mean(dim=0)                                                 # (E,)
+        logits = logits[mask.reshape(-1)]  # (N, E) kept tokens only
+    probs = logits.softmax(dim=-1)  # (N, E)
+    chosen = logits.topk(top_k, dim=-1).indices  # (N, k)
+    routed = torch.zeros_like(probs).scatter(-1, chosen, 1.0)  # (N, E) 0/1, no gradient
+    f = routed.sum(dim=0) / (logits.shape[0] * top_k)  # (E,)
+    P = probs.mean(dim=0)  # (E,)
     return E * (f * P).sum()
     # llmprep: solution end

@@ -5,8 +5,9 @@ from llmprep.grading.api import Case, Mistake
 
 def cases(ctx):
     ex = torch.tensor([[2.0, 1.0, 0.0], [0.0, 3.0, 1.0]], dtype=ctx.dtype, device=ctx.device)
-    ties = torch.tensor([[2.0, 2.0, 0.0, -1.0], [1.0, 3.0, 3.0, 0.0], [4.0, -2.0, 4.0, 1.0]],
-                        dtype=ctx.dtype, device=ctx.device)
+    ties = torch.tensor(
+        [[2.0, 2.0, 0.0, -1.0], [1.0, 3.0, 3.0, 0.0], [4.0, -2.0, 4.0, 1.0]], dtype=ctx.dtype, device=ctx.device
+    )
     # distinct logits near 1000 (multiples of 0.5, exact in every dtype): exp(1000) overflows
     large = 1000 + 0.5 * ctx.rand(6, 8).argsort(dim=-1).to(ctx.dtype)
     return [
@@ -48,8 +49,16 @@ def mistakes(ref):
         return _route(logits, top_k, P_from_gates=True)
 
     return [
-        Mistake("not_renormalised", "gate weights are the full-softmax probabilities of the chosen experts, not a softmax over the top_k", not_renormalised),
+        Mistake(
+            "not_renormalised",
+            "gate weights are the full-softmax probabilities of the chosen experts, not a softmax over the top_k",
+            not_renormalised,
+        ),
         Mistake("aux_without_E", "load-balancing loss missing the factor E (num_experts)", aux_without_E),
-        Mistake("f_not_divided_by_k", "f_e counts routed pairs per token (divided by N, not N * top_k), so it sums to top_k", f_not_divided_by_k),
+        Mistake(
+            "f_not_divided_by_k",
+            "f_e counts routed pairs per token (divided by N, not N * top_k), so it sums to top_k",
+            f_not_divided_by_k,
+        ),
         Mistake("P_from_gates", "P_e averaged the sparse top-k gates instead of the full softmax", P_from_gates),
     ]

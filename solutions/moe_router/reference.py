@@ -37,11 +37,11 @@ import torch
 def moe_router(logits, top_k=2):
     # llmprep: solution begin
     E = logits.shape[-1]
-    probs = logits.softmax(dim=-1)                                     # (..., E) over all experts
-    top_logits, top_idx = logits.topk(top_k, dim=-1)                   # (..., k)
+    probs = logits.softmax(dim=-1)  # (..., E) over all experts
+    top_logits, top_idx = logits.topk(top_k, dim=-1)  # (..., k)
     gates = torch.zeros_like(logits).scatter(-1, top_idx, top_logits.softmax(dim=-1))  # (..., E)
-    routed = torch.zeros_like(logits).scatter(-1, top_idx, 1.0)        # (..., E) 1 where chosen, no grad
-    f = routed.reshape(-1, E).mean(dim=0) / top_k                      # (E,) share of routed pairs
-    P = probs.reshape(-1, E).mean(dim=0)                               # (E,) mean router probability
+    routed = torch.zeros_like(logits).scatter(-1, top_idx, 1.0)  # (..., E) 1 where chosen, no grad
+    f = routed.reshape(-1, E).mean(dim=0) / top_k  # (E,) share of routed pairs
+    P = probs.reshape(-1, E).mean(dim=0)  # (E,) mean router probability
     return gates, E * (f * P).sum()
     # llmprep: solution end

@@ -23,10 +23,18 @@ def cases(ctx):
         Case("B3_S8_alpha0.1", _batch(ctx, 3, 8), {"alpha": 0.1}, note="a flatter Q"),
         Case("B2_S16_alpha0.005", _batch(ctx, 2, 16, scale=400.0), {"alpha": 0.005}, note="the paper's alpha"),
         Case("B5_S3_alpha2", _batch(ctx, 5, 3, scale=2.0), {"alpha": 2.0}),
-        Case("very_negative_logprobs", ((-800.0 - ctx.rand(3, 6) * 100).requires_grad_(), ctx.rand(3, 6)), kind="edge",
-             note="log-probs between -900 and -800: exp underflows to 0 even in float64"),
-        Case("equal_logprobs", (t([[-40.0, -40.0, -40.0]]).requires_grad_(), t([[0.1, 0.4, 0.7]])), kind="edge",
-             note="Q uniform: the mean risk"),
+        Case(
+            "very_negative_logprobs",
+            ((-800.0 - ctx.rand(3, 6) * 100).requires_grad_(), ctx.rand(3, 6)),
+            kind="edge",
+            note="log-probs between -900 and -800: exp underflows to 0 even in float64",
+        ),
+        Case(
+            "equal_logprobs",
+            (t([[-40.0, -40.0, -40.0]]).requires_grad_(), t([[0.1, 0.4, 0.7]])),
+            kind="edge",
+            note="Q uniform: the mean risk",
+        ),
     ]
 
 
@@ -56,14 +64,26 @@ def mistakes(ref):
         return ref.mrt_loss(cand_logprobs.detach(), risks, alpha)
 
     return [
-        Mistake("logprob_weighted", "log-probabilities used as weights (sum log p * risk): Q must be a distribution",
-                _logprob_weighted),
+        Mistake(
+            "logprob_weighted",
+            "log-probabilities used as weights (sum log p * risk): Q must be a distribution",
+            _logprob_weighted,
+        ),
         Mistake("no_alpha", "the sharpness alpha ignored", _no_alpha),
         Mistake("unnormalised", "p^alpha not renormalised over the sampled candidates", _unnormalised),
-        Mistake("exp_then_normalise", "exp(alpha * log p) underflows for long sequences: normalise in log space "
-                "(softmax)", _exp_then_normalise),
-        Mistake("softmax_over_batch", "normalised over the batch (dim 0) instead of over the candidates",
-                _softmax_over_batch),
-        Mistake("logprobs_detached", "candidate log-probabilities detached: no gradient reaches the model",
-                _logprobs_detached),
+        Mistake(
+            "exp_then_normalise",
+            "exp(alpha * log p) underflows for long sequences: normalise in log space (softmax)",
+            _exp_then_normalise,
+        ),
+        Mistake(
+            "softmax_over_batch",
+            "normalised over the batch (dim 0) instead of over the candidates",
+            _softmax_over_batch,
+        ),
+        Mistake(
+            "logprobs_detached",
+            "candidate log-probabilities detached: no gradient reaches the model",
+            _logprobs_detached,
+        ),
     ]

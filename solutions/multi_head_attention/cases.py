@@ -32,12 +32,28 @@ def cases(ctx):
         Case("self-attention", (lambda y: (y, y, y))(ctx.randn(2, 5, 12)), init=(12, 3)),
         Case("one head", (ctx.randn(2, 4, 6), ctx.randn(2, 4, 6), ctx.randn(2, 4, 6)), init=(6, 1)),
         Case("one token", (ctx.randn(3, 1, 8), ctx.randn(3, 1, 8), ctx.randn(3, 1, 8)), init=(8, 4)),
-        Case("causal", (lambda y: (y, y, y))(ctx.randn(2, 5, 16)), {"mask": causal}, init=(16, 4),
-             note="mask (5, 5) broadcast over batch and heads"),
-        Case("cross-attention with padding", (ctx.randn(2, 4, 12), ctx.randn(2, 6, 12), ctx.randn(2, 6, 12)),
-             {"mask": padding}, init=(12, 2), note="mask (2, 1, 1, 6): the second sequence has 3 real keys"),
-        Case("large inputs", (lambda y: (y, y, y))(30 * ctx.randn(2, 7, 10)), init=(10, 5), kind="edge",
-             note="large scores: the softmax must stay stable", tol_scale=LARGE_TOL_SCALE.get(ctx.dtype, 1.0)),
+        Case(
+            "causal",
+            (lambda y: (y, y, y))(ctx.randn(2, 5, 16)),
+            {"mask": causal},
+            init=(16, 4),
+            note="mask (5, 5) broadcast over batch and heads",
+        ),
+        Case(
+            "cross-attention with padding",
+            (ctx.randn(2, 4, 12), ctx.randn(2, 6, 12), ctx.randn(2, 6, 12)),
+            {"mask": padding},
+            init=(12, 2),
+            note="mask (2, 1, 1, 6): the second sequence has 3 real keys",
+        ),
+        Case(
+            "large inputs",
+            (lambda y: (y, y, y))(30 * ctx.randn(2, 7, 10)),
+            init=(10, 5),
+            kind="edge",
+            note="large scores: the softmax must stay stable",
+            tol_scale=LARGE_TOL_SCALE.get(ctx.dtype, 1.0),
+        ),
     ]
     return _full_precision_only(ctx, out, {"large inputs"})
 
@@ -58,8 +74,10 @@ def mistakes(ref):
         def forward(self, query, key, value, mask=None):
             B, Tq, C = query.shape
             H, D = self.n_heads, self.d_head
-            q, k, v = (w(t).view(B, t.size(1), H, D).transpose(1, 2)
-                       for w, t in ((self.W_q, query), (self.W_k, key), (self.W_v, value)))
+            q, k, v = (
+                w(t).view(B, t.size(1), H, D).transpose(1, 2)
+                for w, t in ((self.W_q, query), (self.W_k, key), (self.W_v, value))
+            )
             out = attend(q, k, v, mask, math.sqrt(C)).transpose(1, 2).reshape(B, Tq, C)
             return self.W_o(out)
 
@@ -67,8 +85,9 @@ def mistakes(ref):
         def forward(self, query, key, value, mask=None):
             B, Tq, C = query.shape
             H, D = self.n_heads, self.d_head
-            q, k, v = (w(t).view(B, H, t.size(1), D)
-                       for w, t in ((self.W_q, query), (self.W_k, key), (self.W_v, value)))
+            q, k, v = (
+                w(t).view(B, H, t.size(1), D) for w, t in ((self.W_q, query), (self.W_k, key), (self.W_v, value))
+            )
             out = attend(q, k, v, mask, math.sqrt(D)).transpose(1, 2).reshape(B, Tq, C)
             return self.W_o(out)
 
@@ -76,8 +95,10 @@ def mistakes(ref):
         def forward(self, query, key, value, mask=None):
             B, Tq, C = query.shape
             H, D = self.n_heads, self.d_head
-            q, k, v = (w(t).view(B, t.size(1), H, D).transpose(1, 2)
-                       for w, t in ((self.W_q, query), (self.W_k, key), (self.W_v, value)))
+            q, k, v = (
+                w(t).view(B, t.size(1), H, D).transpose(1, 2)
+                for w, t in ((self.W_q, query), (self.W_k, key), (self.W_v, value))
+            )
             out = attend(q, k, v, mask, math.sqrt(D)).reshape(B, Tq, C)
             return self.W_o(out)
 
@@ -85,15 +106,24 @@ def mistakes(ref):
         def forward(self, query, key, value, mask=None):
             B, Tq, C = query.shape
             H, D = self.n_heads, self.d_head
-            q, k, v = (w(t).view(B, t.size(1), H, D).transpose(1, 2)
-                       for w, t in ((self.W_q, query), (self.W_k, key), (self.W_v, value)))
+            q, k, v = (
+                w(t).view(B, t.size(1), H, D).transpose(1, 2)
+                for w, t in ((self.W_q, query), (self.W_k, key), (self.W_v, value))
+            )
             return attend(q, k, v, mask, math.sqrt(D)).transpose(1, 2).reshape(B, Tq, C)
 
     return [
         Mistake("scale_by_d_model", "scaled the scores by sqrt(d_model) instead of sqrt(d_head)", ScaleByModel),
-        Mistake("split_without_transpose", "split the heads with .view(B, H, T, d_head): that mixes positions into "
-                                           "heads; use .view(B, T, H, d_head).transpose(1, 2)", SplitWithoutTranspose),
-        Mistake("merge_without_transpose", "joined the heads with .view(B, T, d_model) without .transpose(1, 2) "
-                                           "first", MergeWithoutTranspose),
+        Mistake(
+            "split_without_transpose",
+            "split the heads with .view(B, H, T, d_head): that mixes positions into "
+            "heads; use .view(B, T, H, d_head).transpose(1, 2)",
+            SplitWithoutTranspose,
+        ),
+        Mistake(
+            "merge_without_transpose",
+            "joined the heads with .view(B, T, d_model) without .transpose(1, 2) first",
+            MergeWithoutTranspose,
+        ),
         Mistake("no_output_projection", "forgot the output projection W_o", NoOutputProjection),
     ]

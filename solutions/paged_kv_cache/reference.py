@@ -48,8 +48,6 @@ Example
     tensor([4., 5., 6.])
 """
 
-import torch
-
 
 def paged_kv_cache(k_pool, v_pool, free_blocks, ops):
     # llmprep: solution begin
@@ -59,11 +57,11 @@ def paged_kv_cache(k_pool, v_pool, free_blocks, ops):
     for op in ops:
         kind, seq = op[0], op[1]
         if kind == "append":
-            k, v = op[2], op[3]                                   # (t, ...)
+            k, v = op[2], op[3]  # (t, ...)
             table = tables.setdefault(seq, [])
             for i in range(k.shape[0]):
                 p = lengths.get(seq, 0)
-                if p % block_size == 0:                           # the token opens a new block
+                if p % block_size == 0:  # the token opens a new block
                     table.append(free.pop(0))
                 block, offset = table[p // block_size], p % block_size
                 k_pool[block, offset] = k[i]
@@ -74,7 +72,7 @@ def paged_kv_cache(k_pool, v_pool, free_blocks, ops):
             del lengths[seq]
         else:
             table, n = tables[seq], lengths[seq]
-            k_seq = k_pool[table].flatten(0, 1)[:n]              # (blocks * block_size, ...) -> (n, ...)
+            k_seq = k_pool[table].flatten(0, 1)[:n]  # (blocks * block_size, ...) -> (n, ...)
             v_seq = v_pool[table].flatten(0, 1)[:n]
             gathered.append((k_seq, v_seq))
     return gathered, tables, free, k_pool, v_pool

@@ -8,13 +8,21 @@ def cases(ctx):
     return [
         Case("example", kwargs=cfg(50257, 768, 12, 12, 3072, 1024), kind="example", note="GPT-2 small"),
         Case("tiny", kwargs=cfg(11, 4, 1, 1, 16, 8)),
-        Case("untied_head", kwargs=cfg(1000, 64, 3, 4, 256, 128, tied_embeddings=False), note="lm_head has its own weight"),
+        Case(
+            "untied_head",
+            kwargs=cfg(1000, 64, 3, 4, 256, 128, tied_embeddings=False),
+            note="lm_head has its own weight",
+        ),
         Case("gpt2_medium", kwargs=cfg(50257, 1024, 24, 16, 4096, 1024)),
         Case("odd_sizes", kwargs=cfg(37, 6, 5, 3, 10, 17, tied_embeddings=False), note="d_ff not 4 * d_model"),
         Case("heads_do_not_matter", kwargs=cfg(97, 24, 2, 8, 96, 33), note="n_heads = 8 with d_model = 24"),
         Case("zero_layers", kwargs=cfg(10, 8, 0, 2, 32, 4), kind="edge", note="embeddings and ln_f only"),
-        Case("large_model", kwargs=cfg(128256, 8192, 80, 64, 28672, 8192, tied_embeddings=False), kind="edge",
-             note="tens of billions: Python ints do not overflow"),
+        Case(
+            "large_model",
+            kwargs=cfg(128256, 8192, 80, 64, 28672, 8192, tied_embeddings=False),
+            kind="edge",
+            note="tens of billions: Python ints do not overflow",
+        ),
     ]
 
 
@@ -51,9 +59,13 @@ def mistakes(ref):
     return [
         Mistake("no_biases", "Linear biases left out", _no_biases),
         Mistake("no_layer_norms", "LayerNorm weights and biases left out", _no_layer_norms),
-        Mistake("head_always_counted", "lm_head counted although it is tied to the token embedding",
-                _head_always_counted),
+        Mistake(
+            "head_always_counted", "lm_head counted although it is tied to the token embedding", _head_always_counted
+        ),
         Mistake("no_position_embedding", "the learned position embedding left out", _no_position_embedding),
-        Mistake("weight_matrices_only", "only the per-layer weight matrices (4 d^2 + 2 d d_ff each): embeddings, "
-                "biases and norms are missing", _weight_matrices_only),
+        Mistake(
+            "weight_matrices_only",
+            "only the per-layer weight matrices (4 d^2 + 2 d d_ff each): embeddings, biases and norms are missing",
+            _weight_matrices_only,
+        ),
     ]

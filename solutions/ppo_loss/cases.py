@@ -43,12 +43,17 @@ def cases(ctx):
         Case("B2_T9_eps0.3", _inputs(ctx, 2, 9, spread=0.6), {"clip_eps": 0.3}),
         Case("B3_T10_mask", padded, {"mask": pad}, note="padding marked False in mask"),
         Case("B2x3_T7_mask", _inputs(ctx, 2, 3, 7), {"mask": ctx.rand(2, 3, 7) < 0.5}, note="batch dims and a mask"),
-        Case("mask_one_true", _inputs(ctx, 2, 6, spread=1.0), {"mask": one_true}, kind="edge",
-             note="a single real token"),
+        Case(
+            "mask_one_true", _inputs(ctx, 2, 6, spread=1.0), {"mask": one_true}, kind="edge", note="a single real token"
+        ),
         Case("ratio_all_inside", inside, kind="edge", note="every ratio within the clip range"),
         Case("ratio_far_outside", _inputs(ctx, 3, 8, spread=3.0), kind="edge", note="ratios far from 1"),
-        Case("large_advantages", (*_inputs(ctx, 2, 6)[:2], ctx.randn(2, 6) * 1e4), kind="edge",
-             note="advantages of size 1e4"),
+        Case(
+            "large_advantages",
+            (*_inputs(ctx, 2, 6)[:2], ctx.randn(2, 6) * 1e4),
+            kind="edge",
+            note="advantages of size 1e4",
+        ),
     ]
     return _full_precision_only(ctx, out, {"large_advantages"})
 
@@ -96,9 +101,13 @@ def mistakes(ref):
         Mistake("max_not_min", "max of the two surrogates instead of min (the pessimistic bound)", _max_not_min),
         Mistake("no_clipping", "no clipping: the plain ratio * advantage objective", _no_clipping),
         Mistake("mask_ignored", "mask ignored: padding tokens averaged in", _mask_ignored),
-        Mistake("mask_over_all", "masked sum divided by all entries instead of the number of True entries",
-                _mask_over_all),
+        Mistake(
+            "mask_over_all", "masked sum divided by all entries instead of the number of True entries", _mask_over_all
+        ),
         Mistake("ratio_inverted", "ratio inverted: exp(old_log_probs - log_probs)", _ratio_inverted),
-        Mistake("log_probs_detached", "log_probs detached (or the ratio built from .item()/no_grad): "
-                "no gradient reaches the policy", _log_probs_detached),
+        Mistake(
+            "log_probs_detached",
+            "log_probs detached (or the ratio built from .item()/no_grad): no gradient reaches the policy",
+            _log_probs_detached,
+        ),
     ]

@@ -37,11 +37,18 @@ def cases(ctx):
         Case("Q1_N10_k3", (*_separated(ctx, 1, 10, 8, 3), 3)),
         Case("Q4_N50_k5", (*_separated(ctx, 4, 50, 16, 5), 5)),
         Case("Q3_N37_k37", (*_separated(ctx, 3, 37, 7, 37), 37), note="k = N: a full ranking"),
-        Case("Q2_N20_k4_norms", (*_separated(ctx, 2, 20, 5, 4, norm_spread=3.0), 4),
-             note="document norms over several orders of magnitude"),
+        Case(
+            "Q2_N20_k4_norms",
+            (*_separated(ctx, 2, 20, 5, 4, norm_spread=3.0), 4),
+            note="document norms over several orders of magnitude",
+        ),
         Case("ties", (*_ties(ctx), 4), kind="edge", note="equal scores: lower document index first"),
-        Case("large_magnitudes", (*(x * 1e4 for x in _separated(ctx, 2, 12, 6, 3)), 3), kind="edge",
-             note="entries of size 1e4"),
+        Case(
+            "large_magnitudes",
+            (*(x * 1e4 for x in _separated(ctx, 2, 12, 6, 3)), 3),
+            kind="edge",
+            note="entries of size 1e4",
+        ),
     ]
 
 
@@ -79,8 +86,11 @@ def _euclidean(query, docs, k):
 def mistakes(ref):
     return [
         Mistake("dot_product", "raw dot products: long documents win regardless of direction", _dot_product),
-        Mistake("query_not_normalised", "query not normalised: the ranking is right but scores are not cosines",
-                _query_not_normalised),
+        Mistake(
+            "query_not_normalised",
+            "query not normalised: the ranking is right but scores are not cosines",
+            _query_not_normalised,
+        ),
         Mistake("ascending", "sorted ascending: the k least similar documents", _ascending),
         Mistake("ties_higher_index_first", "ties ordered by the higher index first", _ties_higher_index_first),
         Mistake("euclidean", "ranked by Euclidean distance instead of cosine similarity", _euclidean),

@@ -14,17 +14,33 @@ def cases(ctx):
         Case("example", (t([[2.0, -1.0, 0.5, 3.0]]), ids([[0, 1, 0]])), {"penalty": 2.0}, kind="example"),
         Case("B1_V1_L1", (ctx.randn(1, 1), ids([[0]]))),
         Case("B3_V17_L5", (ctx.randn(3, 17) * 3, ctx.randint(0, 17, (3, 5)))),
-        Case("B4_V50_L30_repeats", (ctx.randn(4, 50) * 3, ctx.randint(0, 12, (4, 30))), {"penalty": 1.3},
-             note="many repeated ids: each token is penalised once"),
+        Case(
+            "B4_V50_L30_repeats",
+            (ctx.randn(4, 50) * 3, ctx.randint(0, 12, (4, 30))),
+            {"penalty": 1.3},
+            note="many repeated ids: each token is penalised once",
+        ),
         Case("B2_V1000_L64", (ctx.randn(2, 1000) * 5, ctx.randint(0, 1000, (2, 64)))),
-        Case("penalty_below_1", (ctx.randn(3, 11), ctx.randint(0, 11, (3, 4))), {"penalty": 0.8},
-             note="penalty < 1 favours repetition"),
-        Case("rows_differ", (ctx.randn(2, 8), ids([[0, 1, 2], [5, 6, 7]])), kind="edge",
-             note="each row penalises only its own history"),
+        Case(
+            "penalty_below_1",
+            (ctx.randn(3, 11), ctx.randint(0, 11, (3, 4))),
+            {"penalty": 0.8},
+            note="penalty < 1 favours repetition",
+        ),
+        Case(
+            "rows_differ",
+            (ctx.randn(2, 8), ids([[0, 1, 2], [5, 6, 7]])),
+            kind="edge",
+            note="each row penalises only its own history",
+        ),
         Case("minus_inf_and_zero", (with_inf, ids([[2, 3], [2, 2]])), kind="edge", note="-inf stays -inf"),
         Case("zero_logits", (zeros, ids([[1, 4], [1, 1]])), kind="edge", note="a zero logit stays 0"),
-        Case("large_logits", (ctx.randn(2, 20) * 1e4, ctx.randint(0, 20, (2, 10))), kind="edge",
-             note="logits of size 1e4"),
+        Case(
+            "large_logits",
+            (ctx.randn(2, 20) * 1e4, ctx.randint(0, 20, (2, 10))),
+            kind="edge",
+            note="logits of size 1e4",
+        ),
     ]
 
 
@@ -32,7 +48,7 @@ def _penalise(logits, mask, penalty, divide_all=False, power=None):
     if divide_all:
         new = logits / penalty
     else:
-        p = penalty if power is None else penalty ** power
+        p = penalty if power is None else penalty**power
         new = torch.where(logits > 0, logits / p, logits * p)
     return torch.where(mask, new, logits)
 
@@ -61,10 +77,12 @@ def _all_tokens(logits, prev_ids, penalty=1.2):
 
 def mistakes(ref):
     return [
-        Mistake("divide_all", "negative logits divided by the penalty too, which makes them more likely",
-                _divide_all),
-        Mistake("per_occurrence", "penalty applied once per occurrence (penalty ** count) instead of once per token",
-                _per_occurrence),
+        Mistake("divide_all", "negative logits divided by the penalty too, which makes them more likely", _divide_all),
+        Mistake(
+            "per_occurrence",
+            "penalty applied once per occurrence (penalty ** count) instead of once per token",
+            _per_occurrence,
+        ),
         Mistake("batch_union", "every row penalised with the ids of all rows", _batch_union),
         Mistake("all_tokens", "penalty applied to the whole vocabulary", _all_tokens),
     ]

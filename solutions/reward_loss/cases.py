@@ -10,11 +10,19 @@ def cases(ctx):
         Case("one pair", (ctx.randn(1), ctx.randn(1))),
         Case("a batch", (ctx.randn(7), ctx.randn(7))),
         Case("a 2-D batch", (ctx.randn(4, 3), ctx.randn(4, 3))),
-        Case("wide margins", (wide, torch.zeros_like(wide)), kind="edge",
-             note="margins of +-1e4: log(sigmoid(m)) overflows"),
+        Case(
+            "wide margins",
+            (wide, torch.zeros_like(wide)),
+            kind="edge",
+            note="margins of +-1e4: log(sigmoid(m)) overflows",
+        ),
         Case("large rewards", (5000 * ctx.randn(9), 5000 * ctx.randn(9)), kind="edge"),
-        Case("ties", (ctx.tensor([0.3, -2.0, 4.0]), ctx.tensor([0.3, -2.0, 4.0])), kind="edge",
-             note="equal rewards: each pair costs log 2"),
+        Case(
+            "ties",
+            (ctx.tensor([0.3, -2.0, 4.0]), ctx.tensor([0.3, -2.0, 4.0])),
+            kind="edge",
+            note="equal rewards: each pair costs log 2",
+        ),
     ]
 
 
@@ -32,8 +40,11 @@ def mistakes(ref):
         return torch.nn.functional.logsigmoid(chosen - rejected).mean()
 
     return [
-        Mistake("naive", "log(sigmoid(x)) overflows: sigmoid(-1e4) is 0 and log(0) is -inf; use logsigmoid or "
-                         "softplus(-x)", naive),
+        Mistake(
+            "naive",
+            "log(sigmoid(x)) overflows: sigmoid(-1e4) is 0 and log(0) is -inf; use logsigmoid or softplus(-x)",
+            naive,
+        ),
         Mistake("swapped", "chosen and rejected are swapped: the loss should be small when chosen wins", swapped),
         Mistake("summed", "sums over the pairs instead of taking the mean", summed),
         Mistake("no_minus", "forgot the minus sign: -log sigmoid(margin) is the loss", no_minus),

@@ -17,18 +17,39 @@ def cases(ctx):
     holes = _batch(ctx, 2, 6)
     holes[3][:] = torch.tensor([[True, True, False, True, False, False], [False, True, True, True, True, True]])
     return [
-        Case("example", (t([3.0]), t([[-1.0, -2.0, -0.5]]).requires_grad_(), t([[-1.5, -1.0, -9.0]]),
-                         torch.tensor([[True, True, False]], device=ctx.device)), {"kl_coef": 0.1}, kind="example"),
+        Case(
+            "example",
+            (
+                t([3.0]),
+                t([[-1.0, -2.0, -0.5]]).requires_grad_(),
+                t([[-1.5, -1.0, -9.0]]),
+                torch.tensor([[True, True, False]], device=ctx.device),
+            ),
+            {"kl_coef": 0.1},
+            kind="example",
+        ),
         Case("B1_T1", _batch(ctx, 1, 1), note="a one-token response"),
         Case("B4_T9_right_padded", _batch(ctx, 4, 9)),
-        Case("B3_T16_full", _batch(ctx, 3, 16, lengths=torch.full((3,), 16, device=ctx.device)), {"kl_coef": 0.05},
-             note="no padding: the score lands on T - 1"),
+        Case(
+            "B3_T16_full",
+            _batch(ctx, 3, 16, lengths=torch.full((3,), 16, device=ctx.device)),
+            {"kl_coef": 0.05},
+            note="no padding: the score lands on T - 1",
+        ),
         Case("B5_T7_kl0.5", _batch(ctx, 5, 7), {"kl_coef": 0.5}),
         Case("B2_T33_kl0", _batch(ctx, 2, 33), {"kl_coef": 0.0}, note="kl_coef = 0: only the scores"),
         Case("mask_with_holes", holes, kind="edge", note="the score goes to the last True, wherever it is"),
-        Case("large_log_ratios", (ctx.randn(3) * 1e3, (ctx.randn(3, 5) * 1e3).requires_grad_(), ctx.randn(3, 5) * 1e3,
-                                  torch.ones(3, 5, dtype=torch.bool, device=ctx.device)), kind="edge",
-             note="log-ratios and scores of size 1e3"),
+        Case(
+            "large_log_ratios",
+            (
+                ctx.randn(3) * 1e3,
+                (ctx.randn(3, 5) * 1e3).requires_grad_(),
+                ctx.randn(3, 5) * 1e3,
+                torch.ones(3, 5, dtype=torch.bool, device=ctx.device),
+            ),
+            kind="edge",
+            note="log-ratios and scores of size 1e3",
+        ),
     ]
 
 
@@ -38,8 +59,7 @@ def check(output, args, kwargs):
     return None
 
 
-def _rewards(scores, logprobs, ref_logprobs, mask, kl_coef, *, sign=-1.0, masked_kl=True, where="last",
-             detach=True):
+def _rewards(scores, logprobs, ref_logprobs, mask, kl_coef, *, sign=-1.0, masked_kl=True, where="last", detach=True):
     kl = logprobs - ref_logprobs
     kl = kl.detach() if detach else kl
     r = sign * kl_coef * kl
@@ -78,8 +98,11 @@ def _kl_on_padding(scores, logprobs, ref_logprobs, mask, kl_coef=0.1):
 
 def mistakes(ref):
     return [
-        Mistake("score_at_position_minus_1", "score added at position T - 1, which is padding in shorter rows",
-                _score_at_position_minus_1),
+        Mistake(
+            "score_at_position_minus_1",
+            "score added at position T - 1, which is padding in shorter rows",
+            _score_at_position_minus_1,
+        ),
         Mistake("kl_sign_flipped", "KL penalty added instead of subtracted", _kl_sign_flipped),
         Mistake("score_on_every_token", "the sequence score added to every token", _score_on_every_token),
         Mistake("kl_on_padding", "KL penalty left on padding positions", _kl_on_padding),

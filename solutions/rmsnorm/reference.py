@@ -35,7 +35,7 @@ class RMSNorm(nn.Module):
 
     def forward(self, x):
         # llmprep: solution begin
-        h = x.to(torch.promote_types(x.dtype, torch.float32))           # at least float32
+        h = x.to(torch.promote_types(x.dtype, torch.float32))  # at least float32
         h = h * torch.rsqrt(h.pow(2).mean(dim=-1, keepdim=True) + self.eps)  # (..., dim)
         return self.weight * h.to(x.dtype)
         # llmprep: solution end

@@ -4,7 +4,9 @@ from llmprep.grading.api import Case, Mistake
 
 
 def cases(ctx):
-    ex = torch.tensor([[1.0, 0.0, 0.0, 0.0], [1.0, 0.0, 0.0, 0.0], [1.0, 0.0, 1.0, 0.0]], dtype=ctx.dtype, device=ctx.device)
+    ex = torch.tensor(
+        [[1.0, 0.0, 0.0, 0.0], [1.0, 0.0, 0.0, 0.0], [1.0, 0.0, 1.0, 0.0]], dtype=ctx.dtype, device=ctx.device
+    )
     out = [
         Case("example", (ex,), kind="example"),
         Case("one position", (ctx.randn(1, 2),), note="T = 1, D = 2"),
@@ -12,10 +14,18 @@ def cases(ctx):
         Case("odd sizes", (ctx.randn(7, 6),), note="T = 7, D = 6"),
         Case("given positions", (ctx.randn(2, 5, 16), ctx.randint(0, 100, (5,))), note="positions not 0..T-1"),
         Case("llama3 base", (ctx.randn(4, 9, 32),), {"base": 500000.0}, note="base = 500000"),
-        Case("large positions", (ctx.randn(3, 6, 64), ctx.randint(1000, 2048, (6,))), kind="edge",
-             note="angles up to ~2000 rad"),
-        Case("repeated positions", (ctx.randn(2, 4, 10), torch.full((4,), 37, device=ctx.device)), kind="edge",
-             note="every token at the same position"),
+        Case(
+            "large positions",
+            (ctx.randn(3, 6, 64), ctx.randint(1000, 2048, (6,))),
+            kind="edge",
+            note="angles up to ~2000 rad",
+        ),
+        Case(
+            "repeated positions",
+            (ctx.randn(2, 4, 10), torch.full((4,), 37, device=ctx.device)),
+            kind="edge",
+            note="every token at the same position",
+        ),
     ]
     if ctx.dtype in (torch.float32, torch.float64):  # in half types a big linear combination only re-tests rounding
         out.append(Case("large magnitudes", (100 * ctx.randn(2, 6, 12),), kind="edge", note="|x| ~ 1e2"))
@@ -72,11 +82,22 @@ def mistakes(ref):
         return x * emb.cos().to(x.dtype) + torch.cat((-x2, x1), dim=-1) * emb.sin().to(x.dtype)
 
     return [
-        Mistake("angles_in_low_precision", "angles, cos and sin computed in bf16/fp16: positions x inv_freq loses "
-                                           "whole radians at large positions (compute them in float32)",
-                angles_in_low_precision),
-        Mistake("interleaved_pairs", "rotated neighbouring pairs (2i, 2i+1), GPT-J style, instead of (j, j + D/2)", interleaved),
-        Mistake("inv_freq_exponent", "inv_freq = base^(-i/D) for i < D/2: the factor 2 in the exponent is missing", exponent_without_two),
+        Mistake(
+            "angles_in_low_precision",
+            "angles, cos and sin computed in bf16/fp16: positions x inv_freq loses "
+            "whole radians at large positions (compute them in float32)",
+            angles_in_low_precision,
+        ),
+        Mistake(
+            "interleaved_pairs",
+            "rotated neighbouring pairs (2i, 2i+1), GPT-J style, instead of (j, j + D/2)",
+            interleaved,
+        ),
+        Mistake(
+            "inv_freq_exponent",
+            "inv_freq = base^(-i/D) for i < D/2: the factor 2 in the exponent is missing",
+            exponent_without_two,
+        ),
         Mistake("rotated_backwards", "rotate_half sign flipped: cat(x2, -x1) rotates by -angle", rotated_backwards),
         Mistake("positions_ignored", "ignored the positions argument and used 0..T-1", positions_ignored),
     ]

@@ -39,9 +39,9 @@ def apply_rope(x, positions=None, base=10000.0):
         positions = torch.arange(T, device=x.device)
     work = torch.float64 if x.dtype == torch.float64 else torch.float32
     inv_freq = base ** (-torch.arange(0, D, 2, device=x.device, dtype=work) / D)  # (D/2,)
-    angles = positions.to(work)[:, None] * inv_freq[None, :]                   # (T, D/2)
-    emb = torch.cat((angles, angles), dim=-1)                                  # (T, D)
+    angles = positions.to(work)[:, None] * inv_freq[None, :]  # (T, D/2)
+    emb = torch.cat((angles, angles), dim=-1)  # (T, D)
     cos, sin = emb.cos().to(x.dtype), emb.sin().to(x.dtype)
-    x1, x2 = x[..., : D // 2], x[..., D // 2 :]                                 # (..., T, D/2) each
+    x1, x2 = x[..., : D // 2], x[..., D // 2 :]  # (..., T, D/2) each
     return x * cos + torch.cat((-x2, x1), dim=-1) * sin
     # llmprep: solution end

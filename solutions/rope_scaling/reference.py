@@ -43,20 +43,30 @@ import math
 import torch
 
 
-def scaled_inv_freq(dim, base=10000.0, kind="linear", factor=1.0, original_max_position=2048,
-                    beta_fast=32.0, beta_slow=1.0, dtype=torch.float32):
+def scaled_inv_freq(
+    dim,
+    base=10000.0,
+    kind="linear",
+    factor=1.0,
+    original_max_position=2048,
+    beta_fast=32.0,
+    beta_slow=1.0,
+    dtype=torch.float32,
+):
     # llmprep: solution begin
     assert dim % 2 == 0 and kind in ("linear", "ntk", "yarn")
-    exponent = torch.arange(0, dim, 2, dtype=torch.float64) / dim            # (dim/2,) = 2i/dim
-    plain = base ** -exponent
+    exponent = torch.arange(0, dim, 2, dtype=torch.float64) / dim  # (dim/2,) = 2i/dim
+    plain = base**-exponent
     attention_factor = 1.0
     if kind == "linear":
         inv_freq = plain / factor
     elif kind == "ntk":
         inv_freq = (base * factor ** (dim / (dim - 2))) ** -exponent
     else:
+
         def corr(turns):  # the (fractional) pair index that makes `turns` full turns in the original context
             return dim * math.log(original_max_position / (2 * math.pi * turns)) / (2 * math.log(base))
+
         low = max(math.floor(corr(beta_fast)), 0)
         high = min(math.ceil(corr(beta_slow)), dim - 1)
         if low == high:

@@ -22,15 +22,25 @@ def cases(ctx):
     t = lambda xs: torch.tensor(xs, dtype=ctx.dtype, device=ctx.device)  # noqa: E731
     tie = _batch(ctx, 3, 5)
     return [
-        Case("example", (t([[-1.0, -2.0], [-0.5, -0.5]]).requires_grad_(), t([1.0, 0.0]), t([0.5, 0.5])), kind="example"),
+        Case(
+            "example", (t([[-1.0, -2.0], [-0.5, -0.5]]).requires_grad_(), t([1.0, 0.0]), t([0.5, 0.5])), kind="example"
+        ),
         Case("B1_T1", _batch(ctx, 1, 1)),
         Case("B4_T9", _batch(ctx, 4, 9)),
         Case("B6_T13_mask", _batch(ctx, 6, 13, masked=True), note="padding marked False"),
         Case("B3_T32_mask", _batch(ctx, 3, 32, masked=True)),
-        Case("baseline_ties", (tie[0], tie[1], tie[1].clone()), kind="edge",
-             note="sample as good as greedy: no learning signal, loss 0"),
-        Case("large_rewards", (_batch(ctx, 4, 6)[0], ctx.randn(4) * 1e3, ctx.randn(4) * 1e3), kind="edge",
-             note="rewards of size 1e3"),
+        Case(
+            "baseline_ties",
+            (tie[0], tie[1], tie[1].clone()),
+            kind="edge",
+            note="sample as good as greedy: no learning signal, loss 0",
+        ),
+        Case(
+            "large_rewards",
+            (_batch(ctx, 4, 6)[0], ctx.randn(4) * 1e3, ctx.randn(4) * 1e3),
+            kind="edge",
+            note="rewards of size 1e3",
+        ),
     ]
 
 
@@ -65,12 +75,16 @@ def mistakes(ref):
         return ref.self_critical_loss(sample_logprobs.detach(), sample_rewards, baseline_rewards, mask)
 
     return [
-        Mistake("baseline_reversed", "sign flipped: baseline - sample (or a missing minus), which lowers the "
-                "probability of samples that beat the baseline",
-                _baseline_reversed),
+        Mistake(
+            "baseline_reversed",
+            "sign flipped: baseline - sample (or a missing minus), which lowers the "
+            "probability of samples that beat the baseline",
+            _baseline_reversed,
+        ),
         Mistake("length_normalised", "token log-probs averaged over the length instead of summed", _length_normalised),
         Mistake("mask_ignored", "padding log-probs included in the sequence log-probability", _mask_ignored),
         Mistake("no_baseline", "no baseline: plain REINFORCE on the raw rewards", _no_baseline),
-        Mistake("logprobs_detached", "sample log-probabilities detached: no gradient reaches the policy",
-                _logprobs_detached),
+        Mistake(
+            "logprobs_detached", "sample log-probabilities detached: no gradient reaches the policy", _logprobs_detached
+        ),
     ]

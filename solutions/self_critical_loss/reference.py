@@ -24,8 +24,6 @@ Example:
     tensor(0.5000)                          # -((0.5)(-3) + (-0.5)(-1)) / 2
 """
 
-import torch
-
 
 def self_critical_loss(sample_logprobs, sample_rewards, baseline_rewards, mask=None):
     # llmprep: solution begin

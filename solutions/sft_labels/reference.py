@@ -23,8 +23,6 @@ Example:
             [-100, -100, -100,    7,    8]])
 """
 
-import torch
-
 
 def build_sft_labels(input_ids, prompt_lengths, attention_mask, ignore_index=-100):
     # llmprep: solution begin

@@ -35,6 +35,10 @@ def mistakes(ref):
 
     return [
         Mistake("sin_cos_swapped", "cosines in the even columns and sines in the odd ones (swapped)", sin_cos_swapped),
-        Mistake("halves_not_interleaved", "sines in the first half and cosines in the second, instead of interleaved columns", halves),
+        Mistake(
+            "halves_not_interleaved",
+            "sines in the first half and cosines in the second, instead of interleaved columns",
+            halves,
+        ),
         Mistake("exponent_doubled", "exponent 2*(2i)/d_model: the column index 2i was doubled again", exponent_doubled),
     ]

@@ -29,9 +29,9 @@ import torch
 def sinusoidal_positional_encoding(seq_len, d_model):
     # llmprep: solution begin
     assert d_model % 2 == 0, "d_model must be even"
-    pos = torch.arange(seq_len, dtype=torch.float32)[:, None]                       # (T, 1)
+    pos = torch.arange(seq_len, dtype=torch.float32)[:, None]  # (T, 1)
     inv_freq = 10000.0 ** (-torch.arange(0, d_model, 2, dtype=torch.float32) / d_model)  # (D/2,)
-    angles = pos * inv_freq                                                        # (T, D/2)
+    angles = pos * inv_freq  # (T, D/2)
     # (T, D/2, 2) -> (T, D): sin of pair i lands in column 2i, cos in column 2i + 1
     return torch.stack((angles.sin(), angles.cos()), dim=-1).flatten(-2)
     # llmprep: solution end

@@ -23,13 +23,23 @@ def cases(ctx):
         Case("value width differs", (*qkv(3, 9, 5, dv=7), 5), note="dv != d"),
         Case("window covers all", (*qkv(2, 7, 4), 7), note="window = T: plain causal attention"),
         Case("window beyond length", (*qkv(1, 2, 6, 4), 50), kind="edge", note="window > T"),
-        Case("tied keys", (ctx.randn(1, 8, 4), _tied(ctx.randn(1, 8, 4)), ctx.randn(1, 8, 4), 3), kind="edge",
-             note="keys 0, 2, 4, 6 equal: tied scores inside windows"),
+        Case(
+            "tied keys",
+            (ctx.randn(1, 8, 4), _tied(ctx.randn(1, 8, 4)), ctx.randn(1, 8, 4), 3),
+            kind="edge",
+            note="keys 0, 2, 4, 6 equal: tied scores inside windows",
+        ),
     ]
     # large values in half types only re-test rounding (scores or sums that cancel); float32/64 only
     if ctx.dtype in (torch.float32, torch.float64):
-        out.append(Case("large scores", tuple(x * s for x, s in zip(qkv(1, 2, 12, 8), (10, 10, 1))) + (5,), kind="edge",
-                        note="scores ~ 1e2: softmax must be stable"))
+        out.append(
+            Case(
+                "large scores",
+                tuple(x * s for x, s in zip(qkv(1, 2, 12, 8), (10, 10, 1))) + (5,),
+                kind="edge",
+                note="scores ~ 1e2: softmax must be stable",
+            )
+        )
     return out
 
 
@@ -59,6 +69,10 @@ def mistakes(ref):
 
     return [
         Mistake("one_key_too_many", "off by one: i - window <= j lets window + 1 keys in", one_key_too_many),
-        Mistake("centred_window", "window centred on the query (|i - j| <= window // 2): it sees future keys", centred_window),
+        Mistake(
+            "centred_window",
+            "window centred on the query (|i - j| <= window // 2): it sees future keys",
+            centred_window,
+        ),
         Mistake("no_scale", "forgot the 1/sqrt(d) scale", no_scale),
     ]

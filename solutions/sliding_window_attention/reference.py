@@ -34,9 +34,9 @@ def sliding_window_attention(q, k, v, window):
     # llmprep: solution begin
     T = q.shape[-2]
     i = torch.arange(T, device=q.device)
-    lag = i[:, None] - i[None, :]                             # (T, T): query index minus key index
-    allowed = (lag >= 0) & (lag < window)                     # causal and within the window
+    lag = i[:, None] - i[None, :]  # (T, T): query index minus key index
+    allowed = (lag >= 0) & (lag < window)  # causal and within the window
     att = (q @ k.transpose(-2, -1)) / math.sqrt(q.shape[-1])  # (..., T, T)
     att = att.masked_fill(~allowed, float("-inf")).softmax(dim=-1)
-    return att @ v                                            # (..., T, dv)
+    return att @ v  # (..., T, dv)
     # llmprep: solution end

@@ -2,7 +2,6 @@ import torch
 
 from llmprep.grading.api import Case, Mistake
 
-
 RTOL = {torch.float32: 1.0e-5, torch.float64: 1.0e-10}  # drill.yaml's rtol, where tol_scale applies
 
 
@@ -37,10 +36,21 @@ def cases(ctx):
         Case("batched, last dim", (ctx.randn(2, 3, 5),)),
         Case("dim=0", (ctx.randn(5, 3),), {"dim": 0}, note="normalise the columns"),
         Case("dim=1 of three", (ctx.randn(2, 6, 3),), {"dim": 1}),
-        Case("large magnitudes", (large,), kind="edge", note="inputs near 1e3: exp overflows",
-             tol_scale=_tol_scale(ctx, large)),
-        Case("very negative rows", (negative,), {"dim": -1}, kind="edge",
-             note="every input near -1e3: exp underflows to 0", tol_scale=_tol_scale(ctx, negative)),
+        Case(
+            "large magnitudes",
+            (large,),
+            kind="edge",
+            note="inputs near 1e3: exp overflows",
+            tol_scale=_tol_scale(ctx, large),
+        ),
+        Case(
+            "very negative rows",
+            (negative,),
+            {"dim": -1},
+            kind="edge",
+            note="every input near -1e3: exp underflows to 0",
+            tol_scale=_tol_scale(ctx, negative),
+        ),
         Case("-inf entries", (with_inf,), kind="edge", note="-inf gets probability 0"),
         Case("ties", (torch.zeros_like(ctx.randn(2, 4)),), kind="edge", note="equal inputs give a uniform row"),
     ]
@@ -63,11 +73,20 @@ def mistakes(ref):
         return e / e.sum()
 
     return [
-        Mistake("unstable", "exp without subtracting the max first: large inputs overflow to inf, and inf/inf is NaN",
-                unstable),
+        Mistake(
+            "unstable",
+            "exp without subtracting the max first: large inputs overflow to inf, and inf/inf is NaN",
+            unstable,
+        ),
         Mistake("ignores_dim", "always normalises the last dim: the `dim` argument is ignored", ignores_dim),
-        Mistake("global_max", "subtracts one global max instead of the max of each row: rows far below it "
-                              "underflow to 0/0", global_max),
-        Mistake("sums_everything", "divides by the sum over the whole tensor instead of the sum along `dim`",
-                sums_everything),
+        Mistake(
+            "global_max",
+            "subtracts one global max instead of the max of each row: rows far below it underflow to 0/0",
+            global_max,
+        ),
+        Mistake(
+            "sums_everything",
+            "divides by the sum over the whole tensor instead of the sum along `dim`",
+            sums_everything,
+        ),
     ]

@@ -20,8 +20,6 @@ Example:
             [0.5000, 0.5000, 0.0000]])
 """
 
-import torch
-
 
 def softmax(x, dim=-1):
     # llmprep: solution begin

@@ -37,19 +37,39 @@ def cases(ctx):
     u0 = u0.clone()
     u0[1] = 0.0
     return [
-        Case("example", (torch.tensor([0, 1], device=ctx.device), t([[0.5, 0.5], [0.5, 0.5]]),
-                         t([[0.8, 0.2], [0.9, 0.1], [0.3, 0.7]]), t([0.4, 0.5])), kind="example"),
+        Case(
+            "example",
+            (
+                torch.tensor([0, 1], device=ctx.device),
+                t([[0.5, 0.5], [0.5, 0.5]]),
+                t([[0.8, 0.2], [0.9, 0.1], [0.3, 0.7]]),
+                t([0.4, 0.5]),
+            ),
+            kind="example",
+        ),
         Case("K1_accepted", _round(ctx, 1, 7), note="one draft token, accepted: sample from the extra distribution"),
         Case("K1_rejected", _round(ctx, 1, 7, first_reject=0), note="one draft token, rejected"),
         Case("K4_reject_at_2", _round(ctx, 4, 11, first_reject=2), note="later draws would accept: stop anyway"),
         Case("K5_reject_at_0", _round(ctx, 5, 9, first_reject=0)),
         Case("K6_all_accepted", _round(ctx, 6, 13)),
         Case("K3_V100_reject_last", _round(ctx, 3, 100, first_reject=2)),
-        Case("draft_equals_target", (torch.multinomial(same_q.double().cpu(), 1, generator=ctx.gen).squeeze(1).to(ctx.device),
-                                     same_q, same_p, ctx.rand(3) * 0.999), kind="edge",
-             note="identical distributions: every token is accepted"),
-        Case("target_prob_zero", (x0, q0, p0, u0), kind="edge",
-             note="the target gives a draft token probability 0 and u = 0: 0 < 0 is false, reject"),
+        Case(
+            "draft_equals_target",
+            (
+                torch.multinomial(same_q.double().cpu(), 1, generator=ctx.gen).squeeze(1).to(ctx.device),
+                same_q,
+                same_p,
+                ctx.rand(3) * 0.999,
+            ),
+            kind="edge",
+            note="identical distributions: every token is accepted",
+        ),
+        Case(
+            "target_prob_zero",
+            (x0, q0, p0, u0),
+            kind="edge",
+            note="the target gives a draft token probability 0 and u = 0: 0 < 0 is false, reject",
+        ),
     ]
 
 
@@ -109,13 +129,22 @@ def _bonus_from_last_draft(draft_tokens, draft_probs, target_probs, uniforms):
 
 def mistakes(ref):
     return [
-        Mistake("resample_from_target", "after a rejection, sampled from p_j instead of the residual max(p_j - q_j, 0)",
-                _resample_from_target),
+        Mistake(
+            "resample_from_target",
+            "after a rejection, sampled from p_j instead of the residual max(p_j - q_j, 0)",
+            _resample_from_target,
+        ),
         Mistake("ratio_inverted", "acceptance ratio inverted: q/p instead of p/q", _ratio_inverted),
-        Mistake("accepts_on_equality", "accepted when u <= p/q: u = 0 then accepts a token the target gives "
-                                       "probability 0 (the rule is u < p/q)", _accepts_on_equality),
+        Mistake(
+            "accepts_on_equality",
+            "accepted when u <= p/q: u = 0 then accepts a token the target gives probability 0 (the rule is u < p/q)",
+            _accepts_on_equality,
+        ),
         Mistake("no_stop", "counted every accepted draw, also after the first rejection", _no_stop),
         Mistake("residual_not_clamped", "residual p - q not clamped at 0 before normalising", _residual_not_clamped),
-        Mistake("bonus_from_last_draft", "all accepted: sampled from p_K (the last draft position) instead of p_{K+1}",
-                _bonus_from_last_draft),
+        Mistake(
+            "bonus_from_last_draft",
+            "all accepted: sampled from p_K (the last draft position) instead of p_{K+1}",
+            _bonus_from_last_draft,
+        ),
     ]

@@ -25,8 +25,6 @@ Example:
     (1, tensor([1., 0.]))                 # residual max([0.9, 0.1] - [0.5, 0.5], 0) = [0.4, 0]
 """
 
-import torch
-
 
 def speculative_accept(draft_tokens, draft_probs, target_probs, uniforms):
     # llmprep: solution begin

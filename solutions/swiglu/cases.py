@@ -11,13 +11,25 @@ def cases(ctx):
         Case("odd sizes", (ctx.randn(5, 7),), init=(7, 11)),
         Case("batch dims", (ctx.randn(2, 3, 5, 24),), init=(24, 40), note="x (B, H, T, d_model)"),
         Case("llama ratio", (ctx.randn(2, 9, 48),), init=(48, 128), note="d_ff ~ 8/3 d_model"),
-        Case("zero input", (torch.zeros(2, 8, dtype=ctx.dtype, device=ctx.device),), init=(8, 12), kind="edge",
-             note="zero in, zero out"),
+        Case(
+            "zero input",
+            (torch.zeros(2, 8, dtype=ctx.dtype, device=ctx.device),),
+            init=(8, 12),
+            kind="edge",
+            note="zero in, zero out",
+        ),
     ]
     # large values in half types only re-test rounding (scores or sums that cancel); float32/64 only
     if ctx.dtype in (torch.float32, torch.float64):
-        out.append(Case("large magnitudes", (20 * ctx.randn(3, 16),), init=(16, 24), kind="edge",
-                        note="|x| ~ 20: the gate saturates both ways"))
+        out.append(
+            Case(
+                "large magnitudes",
+                (20 * ctx.randn(3, 16),),
+                init=(16, 24),
+                kind="edge",
+                note="|x| ~ 20: the gate saturates both ways",
+            )
+        )
     return out
 
 

@@ -38,7 +38,7 @@ class SwiGLU(nn.Module):
 
     def forward(self, x):
         # llmprep: solution begin
-        gate = self.gate_proj(x)                               # (..., d_ff)
+        gate = self.gate_proj(x)  # (..., d_ff)
         hidden = gate * torch.sigmoid(gate) * self.up_proj(x)  # (..., d_ff), silu(gate) * up
-        return self.down_proj(hidden)                          # (..., d_model)
+        return self.down_proj(hidden)  # (..., d_model)
         # llmprep: solution end

@@ -73,15 +73,33 @@ def cases(ctx):
         _case(ctx, "B64_V11_T1.5", _inputs(ctx, 1.5, 64, 11), note="T > 1 flattens it"),
         _case(ctx, "B2x3_V17_T1.0", _inputs(ctx, 1.0, 2, 3, 17), note="batch dims; T = 1 is plain softmax"),
         _case(ctx, "B5_V33_T3.0", _inputs(ctx, 3.0, 5, 33)),
-        _case(ctx, "greedy_T0", _inputs(ctx, 0.0, 16, 20), kind="edge",
-              note="T == 0: one-hot at the argmax, the uniforms unused"),
-        _case(ctx, "greedy_ties", (ties, 0.0, _uniforms(ctx, (3, 4))), kind="edge",
-              note="T == 0 with tied maxima: the first index wins"),
-        _case(ctx, "small_T", _inputs(ctx, 0.1, 8, 10), kind="edge",
-              note="T = 0.1: scores of several tens, nearly greedy"),
-        _case(ctx, "minus_inf_logits", with_inf, kind="edge", note="-inf logits get probability 0 and are never sampled"),
-        _case(ctx, "logits_near_1e3", large, kind="edge",
-              note="logits near 1e3 at T = 0.5: exp overflows unless the max is subtracted"),
+        _case(
+            ctx,
+            "greedy_T0",
+            _inputs(ctx, 0.0, 16, 20),
+            kind="edge",
+            note="T == 0: one-hot at the argmax, the uniforms unused",
+        ),
+        _case(
+            ctx,
+            "greedy_ties",
+            (ties, 0.0, _uniforms(ctx, (3, 4))),
+            kind="edge",
+            note="T == 0 with tied maxima: the first index wins",
+        ),
+        _case(
+            ctx, "small_T", _inputs(ctx, 0.1, 8, 10), kind="edge", note="T = 0.1: scores of several tens, nearly greedy"
+        ),
+        _case(
+            ctx, "minus_inf_logits", with_inf, kind="edge", note="-inf logits get probability 0 and are never sampled"
+        ),
+        _case(
+            ctx,
+            "logits_near_1e3",
+            large,
+            kind="edge",
+            note="logits near 1e3 at T = 0.5: exp overflows unless the max is subtracted",
+        ),
     ]
     if ctx.dtype in HALF:  # scores of 50 or 2000 keep few or no fractional digits there:
         # that would grade rounding, not the learner
@@ -144,16 +162,30 @@ def _unstable_softmax(logits, temperature, uniforms):
 
 def mistakes(ref):
     return [
-        Mistake("multiplies_by_temperature", "logits * T instead of logits / T: T < 1 must sharpen, not flatten",
-                _multiplies_by_temperature),
-        Mistake("temperature_after_softmax", "divided the probabilities by T after the softmax: rows no longer sum "
-                                             "to 1; divide the logits before it", _temperature_after_softmax),
-        Mistake("sampling_ignores_temperature", "sampled argmax(logits + g): the token must come from "
-                                                "argmax(logits / T + g)", _sampling_ignores_temperature),
-        Mistake("gumbel_sign_flipped", "noise +log(-log u) instead of the Gumbel noise -log(-log u)",
-                _gumbel_sign_flipped),
-        Mistake("no_greedy_case", "T == 0 divides by zero (NaN); return the one-hot argmax and its token",
-                _no_greedy_case),
-        Mistake("unstable_softmax", "exp without subtracting the row maximum: scores near 1e3 / T overflow to inf",
-                _unstable_softmax),
+        Mistake(
+            "multiplies_by_temperature",
+            "logits * T instead of logits / T: T < 1 must sharpen, not flatten",
+            _multiplies_by_temperature,
+        ),
+        Mistake(
+            "temperature_after_softmax",
+            "divided the probabilities by T after the softmax: rows no longer sum to 1; divide the logits before it",
+            _temperature_after_softmax,
+        ),
+        Mistake(
+            "sampling_ignores_temperature",
+            "sampled argmax(logits + g): the token must come from argmax(logits / T + g)",
+            _sampling_ignores_temperature,
+        ),
+        Mistake(
+            "gumbel_sign_flipped", "noise +log(-log u) instead of the Gumbel noise -log(-log u)", _gumbel_sign_flipped
+        ),
+        Mistake(
+            "no_greedy_case", "T == 0 divides by zero (NaN); return the one-hot argmax and its token", _no_greedy_case
+        ),
+        Mistake(
+            "unstable_softmax",
+            "exp without subtracting the row maximum: scores near 1e3 / T overflow to inf",
+            _unstable_softmax,
+        ),
     ]

@@ -46,23 +46,53 @@ def cases(ctx):
         Case("V1", (ctx.randn(1),), {"top_k": 1, "top_p": 0.5}, note="a vocabulary of one"),
         Case("B4_V50_top_k7", (x1,), {"top_k": 7}),
         Case("B4_V50_top_p", (x1,), {"top_p": _safe_top_p(ctx, x1, 0, c)}),
-        Case("B4_V50_k10_then_p", (x1,), {"top_k": 10, "top_p": _safe_top_p(ctx, x1, 10, c[::-1])},
-             note="top-p works on the distribution left by top-k"),
+        Case(
+            "B4_V50_k10_then_p",
+            (x1,),
+            {"top_k": 10, "top_p": _safe_top_p(ctx, x1, 10, c[::-1])},
+            note="top-p works on the distribution left by top-k",
+        ),
         Case("B2x3_V17_k5_p", (x2,), {"top_k": 5, "top_p": _safe_top_p(ctx, x2, 5, c)}, note="batch dims (2, 3)"),
         Case("B3_V101_p", (x3,), {"top_p": _safe_top_p(ctx, x3, 0, c[5:])}),
         Case("disabled", (x3,), {"top_k": 0, "top_p": 1.0}, note="nothing filtered"),
         Case("top_k_above_V", (x2,), {"top_k": 40}, kind="edge", note="top_k > V keeps everything"),
         Case("top_k_1", (x1,), {"top_k": 1}, kind="edge", note="greedy"),
         Case("top_p_tiny", (x1,), {"top_p": 1e-6}, kind="edge", note="only the most probable token survives"),
-        Case("ties_at_top_k_boundary", (t([[1.0, 2.0, 2.0, 2.0, 0.5], [4.0, 4.0, 1.0, 1.0, 1.0]]),), {"top_k": 2},
-             kind="edge", note="entries tied with the k-th largest are all kept"),
-        Case("ties_at_top_p_boundary", (ties_p,), {"top_p": 0.55}, kind="edge",
-             note="tokens tied in probability share one fate"),
-        Case("order_matters", (t([3.0, 2.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0]),), {"top_k": 3, "top_p": 0.85},
-             kind="edge", note="top-k first renormalises: 3rd token has .91 ahead of it, not .78"),
-        Case("already_minus_inf", (with_inf,), {"top_k": 3, "top_p": _safe_top_p(ctx, with_inf, 3, c)}, kind="edge",
-             note="-inf entries in the input"),
-        Case("logits_near_1e4", (big,), {"top_k": 5, "top_p": 0.9}, kind="edge", note="logits of size 1e4 (3e3 in float16)"),
+        Case(
+            "ties_at_top_k_boundary",
+            (t([[1.0, 2.0, 2.0, 2.0, 0.5], [4.0, 4.0, 1.0, 1.0, 1.0]]),),
+            {"top_k": 2},
+            kind="edge",
+            note="entries tied with the k-th largest are all kept",
+        ),
+        Case(
+            "ties_at_top_p_boundary",
+            (ties_p,),
+            {"top_p": 0.55},
+            kind="edge",
+            note="tokens tied in probability share one fate",
+        ),
+        Case(
+            "order_matters",
+            (t([3.0, 2.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0]),),
+            {"top_k": 3, "top_p": 0.85},
+            kind="edge",
+            note="top-k first renormalises: 3rd token has .91 ahead of it, not .78",
+        ),
+        Case(
+            "already_minus_inf",
+            (with_inf,),
+            {"top_k": 3, "top_p": _safe_top_p(ctx, with_inf, 3, c)},
+            kind="edge",
+            note="-inf entries in the input",
+        ),
+        Case(
+            "logits_near_1e4",
+            (big,),
+            {"top_k": 5, "top_p": 0.9},
+            kind="edge",
+            note="logits of size 1e4 (3e3 in float16)",
+        ),
     ]
 
 
@@ -108,11 +138,19 @@ def mistakes(ref):
         return out.masked_fill(torch.isinf(out) & ~torch.isinf(logits), 0.0)
 
     return [
-        Mistake("exact_k_ties_dropped", "top-k kept exactly k indices: entries tied with the k-th largest dropped",
-                _exact_k_ties_dropped),
-        Mistake("boundary_token_dropped", "top-p removed the token that crosses top_p (kept cumulative <= top_p); "
-                "keep tokens whose mass ahead is < top_p", _boundary_token_dropped),
-        Mistake("top_p_before_top_k", "top-p applied before top-k (on the unfiltered distribution)",
-                _top_p_before_top_k),
+        Mistake(
+            "exact_k_ties_dropped",
+            "top-k kept exactly k indices: entries tied with the k-th largest dropped",
+            _exact_k_ties_dropped,
+        ),
+        Mistake(
+            "boundary_token_dropped",
+            "top-p removed the token that crosses top_p (kept cumulative <= top_p); "
+            "keep tokens whose mass ahead is < top_p",
+            _boundary_token_dropped,
+        ),
+        Mistake(
+            "top_p_before_top_k", "top-p applied before top-k (on the unfiltered distribution)", _top_p_before_top_k
+        ),
         Mistake("filled_with_zero", "removed entries set to 0 instead of -inf", _filled_with_zero),
     ]

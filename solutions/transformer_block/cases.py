@@ -13,10 +13,20 @@ def cases(ctx):
         Case("one head", (ctx.randn(1, 5, 6),), init=(6, 1, 10), note="n_heads = 1"),
         Case("odd sizes", (ctx.randn(3, 7, 12),), init=(12, 3, 20), note="T = 7, head size 4"),
         Case("longer", (ctx.randn(2, 17, 32),), init=(32, 4, 128)),
-        Case("large magnitudes", (100 * ctx.randn(1, 6, 16),), init=(16, 2, 24), kind="edge",
-             note="|x| ~ 1e2: the residual stream dominates"),
-        Case("repeated token", (ctx.randn(1, 1, 8).expand(2, 5, 8).contiguous(),), init=(8, 2, 16), kind="edge",
-             note="every position the same vector: tied attention scores"),
+        Case(
+            "large magnitudes",
+            (100 * ctx.randn(1, 6, 16),),
+            init=(16, 2, 24),
+            kind="edge",
+            note="|x| ~ 1e2: the residual stream dominates",
+        ),
+        Case(
+            "repeated token",
+            (ctx.randn(1, 1, 8).expand(2, 5, 8).contiguous(),),
+            init=(8, 2, 16),
+            kind="edge",
+            note="every position the same vector: tied attention scores",
+        ),
     ]
 
 
@@ -70,6 +80,14 @@ def mistakes(ref):
     return [
         Mistake("post_norm", "post-norm: LayerNorm applied after the residual add, not to the branch input", PostNorm),
         Mistake("not_causal", "no causal mask: positions attend to the future", NotCausal),
-        Mistake("heads_without_transpose", "heads split with reshape(B, n_heads, T, hs) instead of (B, T, n_heads, hs) then transpose(1, 2)", HeadsWithoutTranspose),
-        Mistake("residual_from_normed", "the residual adds the branch to the normalized input instead of to x", ResidualFromNormed),
+        Mistake(
+            "heads_without_transpose",
+            "heads split with reshape(B, n_heads, T, hs) instead of (B, T, n_heads, hs) then transpose(1, 2)",
+            HeadsWithoutTranspose,
+        ),
+        Mistake(
+            "residual_from_normed",
+            "the residual adds the branch to the normalized input instead of to x",
+            ResidualFromNormed,
+        ),
     ]

@@ -46,7 +46,7 @@ class TransformerBlock(nn.Module):
         assert d_model % n_heads == 0
         self.n_heads = n_heads
         self.ln_1 = nn.LayerNorm(d_model)
-        self.c_attn = nn.Linear(d_model, 3 * d_model)   # q, k, v projections stacked
+        self.c_attn = nn.Linear(d_model, 3 * d_model)  # q, k, v projections stacked
         self.c_proj = nn.Linear(d_model, d_model)
         self.ln_2 = nn.LayerNorm(d_model)
         self.fc = nn.Linear(d_model, d_ff)
@@ -56,14 +56,14 @@ class TransformerBlock(nn.Module):
         # llmprep: solution begin
         B, T, C = x.shape
         hs = C // self.n_heads
-        q, k, v = self.c_attn(self.ln_1(x)).split(C, dim=-1)              # each (B, T, C)
-        q = q.view(B, T, self.n_heads, hs).transpose(1, 2)               # (B, nh, T, hs)
+        q, k, v = self.c_attn(self.ln_1(x)).split(C, dim=-1)  # each (B, T, C)
+        q = q.view(B, T, self.n_heads, hs).transpose(1, 2)  # (B, nh, T, hs)
         k = k.view(B, T, self.n_heads, hs).transpose(1, 2)
         v = v.view(B, T, self.n_heads, hs).transpose(1, 2)
-        att = (q @ k.transpose(-2, -1)) / math.sqrt(hs)                  # (B, nh, T, T)
+        att = (q @ k.transpose(-2, -1)) / math.sqrt(hs)  # (B, nh, T, T)
         future = torch.ones(T, T, dtype=torch.bool, device=x.device).triu(1)
         att = att.masked_fill(future, float("-inf")).softmax(dim=-1)
-        y = (att @ v).transpose(1, 2).reshape(B, T, C)                   # merge heads
+        y = (att @ v).transpose(1, 2).reshape(B, T, C)  # merge heads
         x = x + self.c_proj(y)
         return x + self.fc_out(F.gelu(self.fc(self.ln_2(x))))
         # llmprep: solution end

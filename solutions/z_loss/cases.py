@@ -14,24 +14,51 @@ def cases(ctx):
     nothing = torch.full((3,), IGNORE, device=ctx.device)
     shifted = ctx.randn(5, 9) + 6.0  # every log Z near 8: max and lse differ by ~log V
     out = [
-        Case("example", (ctx.tensor([[0.0, 0.0], [3.0, 1.0]]), ctx.tensor([1, IGNORE])), {"z_coef": 0.5}, kind="example"),
+        Case(
+            "example", (ctx.tensor([[0.0, 0.0], [3.0, 1.0]]), ctx.tensor([1, IGNORE])), {"z_coef": 0.5}, kind="example"
+        ),
         Case("one token", (ctx.randn(1, 3), ctx.tensor([2])), {"z_coef": 0.1}, note="N = 1"),
         Case("default z_coef", (ctx.randn(6, 11) * 2, _targets(ctx, (6,), 11)), note="z_coef = 1e-4"),
-        Case("batch and time", (ctx.randn(2, 7, 13), _targets(ctx, (2, 7), 13)), {"z_coef": 0.05},
-             note="logits (B, T, V): every (b, t) is a token"),
-        Case("offset logits", (shifted, _targets(ctx, (5,), 9, 0.4)), {"z_coef": 0.01},
-             note="logits around 6: log Z ~ 8"),
-        Case("mostly ignored", (ctx.randn(4, 5, 6), _targets(ctx, (4, 5), 6, 0.7)), {"z_coef": 0.2},
-             note="most tokens ignored"),
-        Case("custom ignore_index", (ctx.randn(8, 7), ctx.randint(0, 7, (8,))), {"z_coef": 0.1, "ignore_index": 3},
-             note="ignore_index = 3"),
+        Case(
+            "batch and time",
+            (ctx.randn(2, 7, 13), _targets(ctx, (2, 7), 13)),
+            {"z_coef": 0.05},
+            note="logits (B, T, V): every (b, t) is a token",
+        ),
+        Case(
+            "offset logits", (shifted, _targets(ctx, (5,), 9, 0.4)), {"z_coef": 0.01}, note="logits around 6: log Z ~ 8"
+        ),
+        Case(
+            "mostly ignored",
+            (ctx.randn(4, 5, 6), _targets(ctx, (4, 5), 6, 0.7)),
+            {"z_coef": 0.2},
+            note="most tokens ignored",
+        ),
+        Case(
+            "custom ignore_index",
+            (ctx.randn(8, 7), ctx.randint(0, 7, (8,))),
+            {"z_coef": 0.1, "ignore_index": 3},
+            note="ignore_index = 3",
+        ),
         Case("nothing counted", (ctx.randn(3, 4), nothing), {"z_coef": 0.1}, kind="edge", note="the loss is 0.0"),
-        Case("z_coef zero", (ctx.randn(5, 6), _targets(ctx, (5,), 6)), {"z_coef": 0.0}, kind="edge",
-             note="plain cross-entropy"),
+        Case(
+            "z_coef zero",
+            (ctx.randn(5, 6), _targets(ctx, (5,), 6)),
+            {"z_coef": 0.0},
+            kind="edge",
+            note="plain cross-entropy",
+        ),
     ]
     if ctx.dtype in (torch.float32, torch.float64):  # half types keep no digits of lse^2 ~ 1e6
-        out.append(Case("logits near 1e3", (ctx.randn(4, 10) * 1e3, _targets(ctx, (4,), 10)), {"z_coef": 1e-4},
-                        kind="edge", note="exp overflows without subtracting the max"))
+        out.append(
+            Case(
+                "logits near 1e3",
+                (ctx.randn(4, 10) * 1e3, _targets(ctx, (4,), 10)),
+                {"z_coef": 1e-4},
+                kind="edge",
+                note="exp overflows without subtracting the max",
+            )
+        )
     return out
 
 

@@ -33,12 +33,12 @@ import torch
 def z_loss_cross_entropy(logits, targets, z_coef=1e-4, ignore_index=-100):
     # llmprep: solution begin
     V = logits.shape[-1]
-    logits = logits.reshape(-1, V)                                   # (N, V)
-    targets = targets.reshape(-1)                                    # (N,)
-    counted = targets != ignore_index                                # (N,)
+    logits = logits.reshape(-1, V)  # (N, V)
+    targets = targets.reshape(-1)  # (N,)
+    counted = targets != ignore_index  # (N,)
     safe = targets.masked_fill(~counted, 0)
-    lse = torch.logsumexp(logits, dim=-1)                            # (N,) log Z per token
-    picked = logits.gather(-1, safe.unsqueeze(-1)).squeeze(-1)       # (N,)
+    lse = torch.logsumexp(logits, dim=-1)  # (N,) log Z per token
+    picked = logits.gather(-1, safe.unsqueeze(-1)).squeeze(-1)  # (N,)
     n = counted.sum().clamp(min=1)
     ce = ((lse - picked) * counted).sum() / n
     z = (lse.square() * counted).sum() / n

@@ -79,11 +79,15 @@ def test_every_seed_has_a_coverage_map():
 def test_every_seed_heading_is_covered(bank, path):
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert set(data) == {"version", "seed", "headings"} and data["version"] == 1
-    seed_lines = [" ".join(_MARKUP.sub("", line).split())
-                  for line in (SEEDS / data["seed"]).read_text(encoding="utf-8").splitlines()]
+    seed_lines = [
+        " ".join(_MARKUP.sub("", line).split())
+        for line in (SEEDS / data["seed"]).read_text(encoding="utf-8").splitlines()
+    ]
     for entry in data["headings"]:
         heading, ids = entry["heading"], entry["questions"]
-        assert any(line.startswith(heading) for line in seed_lines), f"{heading!r} does not start a line of {data['seed']}"
+        assert any(line.startswith(heading) for line in seed_lines), (
+            f"{heading!r} does not start a line of {data['seed']}"
+        )
         assert ids, f"{path.name}: heading {heading!r} is not covered by any question"
         for qid in ids:
             assert qid in bank.questions, f"{path.name}: {qid} does not exist"

@@ -27,29 +27,76 @@ def test_good_bank_loads(tmp_path):
 
 BAD = {
     "malformed-yaml": ("version: 1\nquestions:\n  - id: x/y\n    prompt: [unclosed\n", "a.yaml:", "malformed YAML"),
-    "unknown-key": ([concept("attention/a", anwser={"en": "x", "zh": "y"})], "a.yaml:19: [attention/a] unknown key 'anwser'", "did you mean 'answer'"),
-    "missing-field": ([{k: v for k, v in concept("attention/a").items() if k != "answer"}], "a.yaml:3: [attention/a]", "add 'answer'"),
-    "wrong-type": ([concept("attention/a", difficulty=3)], "[attention/a] difficulty must be a non-empty string", "quote it"),
+    "unknown-key": (
+        [concept("attention/a", anwser={"en": "x", "zh": "y"})],
+        "a.yaml:19: [attention/a] unknown key 'anwser'",
+        "did you mean 'answer'",
+    ),
+    "missing-field": (
+        [{k: v for k, v in concept("attention/a").items() if k != "answer"}],
+        "a.yaml:3: [attention/a]",
+        "add 'answer'",
+    ),
+    "wrong-type": (
+        [concept("attention/a", difficulty=3)],
+        "[attention/a] difficulty must be a non-empty string",
+        "quote it",
+    ),
     "bad-enum": ([concept("attention/a", difficulty="senor")], "unknown difficulty 'senor'", "did you mean 'senior'"),
     "bad-id": ([concept("Attention A")], "is not a slug", "lower-case"),
-    "other-type-key": ([concept("attention/a", choices=[{"en": "x", "zh": "y"}])], "key 'choices' belongs to type 'choice'", "type: choice"),
+    "other-type-key": (
+        [concept("attention/a", choices=[{"en": "x", "zh": "y"}])],
+        "key 'choices' belongs to type 'choice'",
+        "type: choice",
+    ),
     "missing-zh": ([concept("attention/a", prompt={"en": "Only English?"})], "prompt lacks zh", "add 'zh'"),
-    "v1-keywords": ([concept("attention/a", key_points=[{"en": "p", "zh": "p", "keywords": ["x"]}])],
-                    "unknown key 'keywords' in a key point", "requires"),
-    "split-flow-list": ([concept("attention/a", key_points=[{"en": "p", "zh": "p", "requires": ["max(0", "x)"]}])],
-                        "unbalanced brackets", "`- item` lines"),
-    "empty-phrase": ([concept("attention/a", key_points=[{"en": "p", "zh": "p", "requires": ["a || b"]}])],
-                     "empty phrase", "stray"),
-    "short-wildcard": ([concept("attention/a", key_points=[{"en": "p", "zh": "p", "requires": ["gr*"]}])],
-                       "misuses '*'", "3+ letters"),
-    "no-essential-point": ([concept("attention/a", key_points=[{"en": "p", "zh": "p", "requires": ["x"], "essential": False}])],
-                           "no key point is essential", "essential"),
-    "essential-not-bool": ([concept("attention/a", key_points=[{"en": "p", "zh": "p", "requires": ["x"], "essential": "no"}])],
-                           "essential must be true or false", "essential: false"),
+    "v1-keywords": (
+        [concept("attention/a", key_points=[{"en": "p", "zh": "p", "keywords": ["x"]}])],
+        "unknown key 'keywords' in a key point",
+        "requires",
+    ),
+    "split-flow-list": (
+        [concept("attention/a", key_points=[{"en": "p", "zh": "p", "requires": ["max(0", "x)"]}])],
+        "unbalanced brackets",
+        "`- item` lines",
+    ),
+    "empty-phrase": (
+        [concept("attention/a", key_points=[{"en": "p", "zh": "p", "requires": ["a || b"]}])],
+        "empty phrase",
+        "stray",
+    ),
+    "short-wildcard": (
+        [concept("attention/a", key_points=[{"en": "p", "zh": "p", "requires": ["gr*"]}])],
+        "misuses '*'",
+        "3+ letters",
+    ),
+    "no-essential-point": (
+        [concept("attention/a", key_points=[{"en": "p", "zh": "p", "requires": ["x"], "essential": False}])],
+        "no key point is essential",
+        "essential",
+    ),
+    "essential-not-bool": (
+        [concept("attention/a", key_points=[{"en": "p", "zh": "p", "requires": ["x"], "essential": "no"}])],
+        "essential must be true or false",
+        "essential: false",
+    ),
     "wrong-version": ("version: 1\nquestions: []\n", "a.yaml:1:", "version: 2"),
-    "dangling-follow-up": ([concept("attention/a", follow_ups=["attention/nope"])], "follow-up 'attention/nope' is not a question id", "did you mean 'attention/a'"),
-    "dangling-drill": ([{**{k: v for k, v in concept("attention/a").items() if k != "key_points"}, "type": "code", "drill": "atention"}],
-                       "drill 'atention' does not exist", "did you mean 'attention'"),
+    "dangling-follow-up": (
+        [concept("attention/a", follow_ups=["attention/nope"])],
+        "follow-up 'attention/nope' is not a question id",
+        "did you mean 'attention/a'",
+    ),
+    "dangling-drill": (
+        [
+            {
+                **{k: v for k, v in concept("attention/a").items() if k != "key_points"},
+                "type": "code",
+                "drill": "atention",
+            }
+        ],
+        "drill 'atention' does not exist",
+        "did you mean 'attention'",
+    ),
 }
 
 
@@ -63,8 +110,10 @@ def test_bad_input_names_file_line_and_fix(tmp_path, content, where, fix):
 
 def test_duplicate_id_names_both_places(tmp_path):
     problems = problems_of(tmp_path, {"t/a.yaml": GOOD, "t/b.yaml": [concept("attention/a")]})
-    assert problems == ["questions/t/b.yaml:3: [attention/a] duplicate id, first defined at questions/t/a.yaml:3 "
-                        "(fix: give this question a new id (ids never change once published))"]
+    assert problems == [
+        "questions/t/b.yaml:3: [attention/a] duplicate id, first defined at questions/t/a.yaml:3 "
+        "(fix: give this question a new id (ids never change once published))"
+    ]
 
 
 def test_duplicate_key_is_an_error(tmp_path):
@@ -72,7 +121,9 @@ def test_duplicate_key_is_an_error(tmp_path):
     assert "duplicate key 'version'" in problems_of(tmp_path, {"t/a.yaml": text})[0]
 
 
-@pytest.mark.parametrize("content", [BAD["malformed-yaml"][0], [concept("attention/a", anwser="x")]], ids=["malformed", "unknown-key"])
+@pytest.mark.parametrize(
+    "content", [BAD["malformed-yaml"][0], [concept("attention/a", anwser="x")]], ids=["malformed", "unknown-key"]
+)
 def test_cli_prints_one_line_and_exit_1(tmp_path, content):
     bank = make_bank(tmp_path / "questions", {"t/a.yaml": content})
     result = run_cli("list", env={"LLMPREP_BANK": str(bank)})

@@ -10,9 +10,13 @@ from tests.helpers import concept, make_bank, run_cli
 QUESTIONS = [
     concept("attention/alpha", difficulty="junior"),
     concept("attention/beta", set=["qwen-rlhf", "extended"], follow_ups=["attention/alpha"]),
-    {**{k: v for k, v in concept("normalization/gamma", topic="normalization").items() if k != "key_points"},
-     "type": "choice", "choices": [{"en": "One", "zh": "一"}, {"en": "Two", "zh": "二"}], "correct": "B",
-     "explanation": {"en": "Two is right.", "zh": "二是对的。"}},
+    {
+        **{k: v for k, v in concept("normalization/gamma", topic="normalization").items() if k != "key_points"},
+        "type": "choice",
+        "choices": [{"en": "One", "zh": "一"}, {"en": "Two", "zh": "二"}],
+        "correct": "B",
+        "explanation": {"en": "Two is right.", "zh": "二是对的。"},
+    },
 ]
 
 
@@ -36,15 +40,19 @@ def test_list_in_chinese(bank_env):
     assert "attention/alpha 的问题" in run_cli("list", env={**bank_env, "LLMPREP_LANG": "zh"}).stdout
 
 
-@pytest.mark.parametrize("args, message", [
-    (["list", "--set", "qwen"], "unknown set 'qwen' (fix: did you mean `--set qwen-rlhf`?)"),
-    (["list", "--lang", "fr"], "unknown language 'fr'"),
-    (["show", "attention/alpah"], "did you mean `llmprep show attention/alpha`"),
-], ids=["set", "lang", "show"])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["list", "--set", "qwen"], "unknown set 'qwen' (fix: did you mean `--set qwen-rlhf`?)"),
+        (["list", "--lang", "fr"], "unknown language 'fr'"),
+        (["show", "attention/alpah"], "did you mean `llmprep show attention/alpha`"),
+    ],
+    ids=["set", "lang", "show"],
+)
 def test_usage_errors_exit_2_with_one_line(bank_env, args, message):
     result = run_cli(*args, env=bank_env)
     assert result.returncode == 2
-    assert result.stderr.strip().splitlines() == [f"llmprep: error: {result.stderr.strip()[len('llmprep: error: '):]}"]
+    assert result.stderr.strip().splitlines() == [f"llmprep: error: {result.stderr.strip()[len('llmprep: error: ') :]}"]
     assert message in result.stderr
 
 
@@ -71,13 +79,29 @@ def test_sets_and_topics_count(bank_env):
     assert any(line.split()[:1] == ["attention"] and " 2 " in line for line in topics.splitlines())
 
 
-@pytest.mark.parametrize("args", [["--help"], ["list"], ["show", "attention/alpha", "--answer"], ["sets"], ["topics"],
-                                  ["search", "prompt"], ["next"], []],
-                         ids=["help", "list", "show", "sets", "topics", "search", "next", "bare"])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--help"],
+        ["list"],
+        ["show", "attention/alpha", "--answer"],
+        ["sets"],
+        ["topics"],
+        ["search", "prompt"],
+        ["next"],
+        [],
+    ],
+    ids=["help", "list", "show", "sets", "topics", "search", "next", "bare"],
+)
 def test_browsing_never_imports_torch(bank_env, args):
-    probe = ("import sys\nfrom llmprep.cli.app import main\n"
-             f"try:\n    main({args!r})\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
-             "print('TORCH' if 'torch' in sys.modules else 'NO-TORCH', file=sys.stderr)")
+    probe = (
+        "import sys\nfrom llmprep.cli.app import main\n"
+        f"try:\n    main({args!r})\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
+        "print('TORCH' if 'torch' in sys.modules else 'NO-TORCH', file=sys.stderr)"
+    )
     import os
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env={**os.environ, **bank_env})
+
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env={**os.environ, **bank_env}
+    )
     assert result.stderr.strip().splitlines()[-1] == "NO-TORCH", result.stderr

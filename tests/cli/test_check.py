@@ -9,9 +9,16 @@ import pytest
 from llmprep.quiz.judge import judge
 from tests.helpers import REPO, concept, make_bank, run_cli
 
-CONCEPT, CHOICE, NUMERIC = "attention/why-scale-by-sqrt-dk", "attention/scale-choice-quiz", "attention/kv-cache-bytes-7b"
-CODE_Q = {**{k: v for k, v in concept("attention/implement-sdpa").items() if k != "key_points"},
-          "type": "code", "drill": "attention"}
+CONCEPT, CHOICE, NUMERIC = (
+    "attention/why-scale-by-sqrt-dk",
+    "attention/scale-choice-quiz",
+    "attention/kv-cache-bytes-7b",
+)
+CODE_Q = {
+    **{k: v for k, v in concept("attention/implement-sdpa").items() if k != "key_points"},
+    "type": "code",
+    "drill": "attention",
+}
 
 
 @pytest.fixture
@@ -21,13 +28,17 @@ def env(tmp_path, llmprep_home):
     return {"LLMPREP_BANK": str(bank), "LLMPREP_HOME": str(llmprep_home)}
 
 
-@pytest.mark.parametrize("qid, answer, code, verdict", [
-    (CHOICE, "b", 0, "correct"),
-    (CHOICE, "c", 1, "wrong"),
-    (NUMERIC, "2 GiB", 0, "correct"),
-    (NUMERIC, "2048 MiB", 0, "correct"),
-    (NUMERIC, "4", 1, "wrong"),
-], ids=["choice-right", "choice-wrong", "numeric-right", "numeric-other-unit", "numeric-wrong"])
+@pytest.mark.parametrize(
+    "qid, answer, code, verdict",
+    [
+        (CHOICE, "b", 0, "correct"),
+        (CHOICE, "c", 1, "wrong"),
+        (NUMERIC, "2 GiB", 0, "correct"),
+        (NUMERIC, "2048 MiB", 0, "correct"),
+        (NUMERIC, "4", 1, "wrong"),
+    ],
+    ids=["choice-right", "choice-wrong", "numeric-right", "numeric-other-unit", "numeric-wrong"],
+)
 def test_exit_code_follows_the_verdict(env, qid, answer, code, verdict):
     result = run_cli("check", qid, answer, env=env)
     assert result.returncode == code, result.stderr
@@ -70,15 +81,19 @@ def test_text_output_lists_the_points_in_chinese(env):
     assert sum(line.strip()[:1] in "✓✗⚠" for line in lines) == 3  # one line per key point
 
 
-@pytest.mark.parametrize("args, message", [
-    (["attention/why-scale-sqrt", "x"], "did you mean `llmprep check attention/why-scale-by-sqrt-dk ...`"),
-    (["attention/implement-sdpa", "x"], "is a code question"),
-    ([CHOICE, "z"], "is not an answer to attention/scale-choice-quiz: answer with letters A-D"),
-    ([NUMERIC, "lots"], "is not an answer to attention/kv-cache-bytes-7b"),
-    ([CONCEPT, "  "], "the answer is empty"),
-    ([CHOICE, ""], "the answer is empty"),
-    ([CHOICE], "Missing argument 'ANSWER'"),
-], ids=["unknown-id", "code", "bad-letter", "not-a-number", "blank-concept", "empty-choice", "missing"])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["attention/why-scale-sqrt", "x"], "did you mean `llmprep check attention/why-scale-by-sqrt-dk ...`"),
+        (["attention/implement-sdpa", "x"], "is a code question"),
+        ([CHOICE, "z"], "is not an answer to attention/scale-choice-quiz: answer with letters A-D"),
+        ([NUMERIC, "lots"], "is not an answer to attention/kv-cache-bytes-7b"),
+        ([CONCEPT, "  "], "the answer is empty"),
+        ([CHOICE, ""], "the answer is empty"),
+        ([CHOICE], "Missing argument 'ANSWER'"),
+    ],
+    ids=["unknown-id", "code", "bad-letter", "not-a-number", "blank-concept", "empty-choice", "missing"],
+)
 def test_bad_usage_exits_2_with_one_line(env, args, message):
     result = run_cli("check", *args, env=env)
     assert result.returncode == 2
@@ -102,8 +117,10 @@ def test_check_never_opens_the_progress_store(env, llmprep_home):
 def test_check_never_imports_torch(env):
     import os
 
-    probe = ("import sys\nfrom llmprep.cli.app import main\n"
-             f"try:\n    main(['check', {CHOICE!r}, 'b'])\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
-             "print('TORCH' if 'torch' in sys.modules else 'NO-TORCH', file=sys.stderr)")
+    probe = (
+        "import sys\nfrom llmprep.cli.app import main\n"
+        f"try:\n    main(['check', {CHOICE!r}, 'b'])\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
+        "print('TORCH' if 'torch' in sys.modules else 'NO-TORCH', file=sys.stderr)"
+    )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env={**os.environ, **env})
     assert result.stderr.strip().splitlines()[-1] == "NO-TORCH", result.stderr

@@ -8,11 +8,20 @@ from tests.helpers import concept, make_bank, run_cli
 
 QUESTIONS = [
     concept("attention/short", prompt={"en": "Short?", "zh": "注意力为什么要缩放？"}),
-    concept("normalization/a-much-longer-question-id", topic="normalization", difficulty="expert",
-            prompt={"en": "Longer?", "zh": "层归一化与 RMSNorm 的区别是什么？"}),
-    {**{k: v for k, v in concept("attention/pick").items() if k != "key_points"}, "type": "choice",
-     "choices": [{"en": "One", "zh": "一"}, {"en": "Two", "zh": "二"}], "correct": "B",
-     "explanation": {"en": "Two.", "zh": "二。"}, "prompt": {"en": "Pick?", "zh": "选哪个？"}},
+    concept(
+        "normalization/a-much-longer-question-id",
+        topic="normalization",
+        difficulty="expert",
+        prompt={"en": "Longer?", "zh": "层归一化与 RMSNorm 的区别是什么？"},
+    ),
+    {
+        **{k: v for k, v in concept("attention/pick").items() if k != "key_points"},
+        "type": "choice",
+        "choices": [{"en": "One", "zh": "一"}, {"en": "Two", "zh": "二"}],
+        "correct": "B",
+        "explanation": {"en": "Two.", "zh": "二。"},
+        "prompt": {"en": "Pick?", "zh": "选哪个？"},
+    },
     concept("alignment/dpo", topic="alignment"),
     concept("mha-mqa-gqa/gqa", topic="mha-mqa-gqa"),
 ]
@@ -20,7 +29,7 @@ QUESTIONS = [
 
 def column_of(line: str, text: str, after: int = 0) -> int:
     """The display column where `text` starts, searching from character `after`."""
-    return cell_len(line[:line.index(text, after)])
+    return cell_len(line[: line.index(text, after)])
 
 
 def test_list_columns_align_in_chinese(tmp_path):
@@ -33,8 +42,9 @@ def test_list_columns_align_in_chinese(tmp_path):
     for q, row in zip(sorted(QUESTIONS, key=lambda q: q["id"]), rows):
         starts.add(column_of(row, q["prompt"]["zh"], len(q["id"])))
     assert len(starts) == 1, out
-    topics = {column_of(header, "主题")} | {column_of(row, q["topic"], len(q["id"])) for q, row in
-                                             zip(sorted(QUESTIONS, key=lambda q: q["id"]), rows)}
+    topics = {column_of(header, "主题")} | {
+        column_of(row, q["topic"], len(q["id"])) for q, row in zip(sorted(QUESTIONS, key=lambda q: q["id"]), rows)
+    }
     assert len(topics) == 1, out
 
 

@@ -24,6 +24,7 @@ def bank(tmp_path):
     def write(answer: str):
         q = concept("attention/a", answer={"en": answer, "zh": "答案：" + answer})
         return make_bank(tmp_path / "bank", {"t/a.yaml": [q, concept("attention/b")]})
+
     return write
 
 

@@ -30,9 +30,20 @@ def small_bank(tmp_path_factory, monkeypatch):
 def home(llmprep_home):
     """A store with one reviewed question."""
     store = open_store()
-    card_store.record(store, card_store.Review(QID, 3, T0, 700, "concept"), None,
-                      {"card_id": 1, "state": 2, "step": None, "stability": 3.0, "difficulty": 5.0,
-                       "due": T0.isoformat(), "last_review": T0.isoformat()})
+    card_store.record(
+        store,
+        card_store.Review(QID, 3, T0, 700, "concept"),
+        None,
+        {
+            "card_id": 1,
+            "state": 2,
+            "step": None,
+            "stability": 3.0,
+            "difficulty": 5.0,
+            "due": T0.isoformat(),
+            "last_review": T0.isoformat(),
+        },
+    )
     store.close()
     return llmprep_home
 
@@ -50,12 +61,16 @@ def one_line(result, code: int = 1) -> str:
     return lines[0]
 
 
-@pytest.mark.parametrize("typed, closest", [
-    ("attention/why-scale-by-sqrt", QID),
-    ("attention/why-scale-by-sqrt-dk/", QID),
-    ("attention/kv-cache-bytes-7", "attention/kv-cache-bytes-7b"),
-    ("zzz", None),
-], ids=["typo", "trailing-slash", "other-bank-id", "nothing-close"])
+@pytest.mark.parametrize(
+    "typed, closest",
+    [
+        ("attention/why-scale-by-sqrt", QID),
+        ("attention/why-scale-by-sqrt-dk/", QID),
+        ("attention/kv-cache-bytes-7", "attention/kv-cache-bytes-7b"),
+        ("zzz", None),
+    ],
+    ids=["typo", "trailing-slash", "other-bank-id", "nothing-close"],
+)
 def test_reset_of_an_unknown_id_is_an_error_before_asking(home, typed, closest):
     before = snapshot(home)
     result = run_cli("progress", "reset", typed, input="y\n")
@@ -69,14 +84,21 @@ def test_reset_of_an_unknown_id_is_an_error_before_asking(home, typed, closest):
 def test_reset_of_a_question_without_progress_changes_nothing(home):
     before = snapshot(home)
     result = run_cli("progress", "reset", "attention/kv-cache-bytes-7b", input="y\n")
-    assert result.returncode == 0 and result.stdout.strip() == "attention/kv-cache-bytes-7b has no progress yet; nothing changed"
+    assert (
+        result.returncode == 0
+        and result.stdout.strip() == "attention/kv-cache-bytes-7b has no progress yet; nothing changed"
+    )
     assert snapshot(home) == before
 
 
 def test_reset_keeps_progress_of_questions_gone_from_the_bank(home):
     store = open_store()
-    card_store.record(store, card_store.Review("attention/removed-long-ago", 3, T0, 1, "concept"), None,
-                      {"state": 2, "due": T0.isoformat()})
+    card_store.record(
+        store,
+        card_store.Review("attention/removed-long-ago", 3, T0, 1, "concept"),
+        None,
+        {"state": 2, "due": T0.isoformat()},
+    )
     store.close()
     done = run_cli("progress", "reset", "attention/removed-long-ago", "--yes")
     assert done.returncode == 0 and "forgot 1 card(s)" in done.stdout
@@ -109,13 +131,23 @@ def test_drills_shows_gave_up_once_the_solution_was_revealed(home):
     store.close()
 
 
-@pytest.mark.parametrize("args", [
-    ["progress", "export", "out.json"], ["progress", "reset", QID, "--yes"], ["hint", "softmax"], ["drills"],
-    ["solution", "softmax", "--give-up"], ["stats"],
-], ids=["export", "reset", "hint", "drills", "solution", "stats"])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["progress", "export", "out.json"],
+        ["progress", "reset", QID, "--yes"],
+        ["hint", "softmax"],
+        ["drills"],
+        ["solution", "softmax", "--give-up"],
+        ["stats"],
+    ],
+    ids=["export", "reset", "hint", "drills", "solution", "stats"],
+)
 def test_store_commands_never_import_torch(home, tmp_path, args):
-    probe = ("import sys\nfrom llmprep.cli.app import main\n"
-             f"try:\n    main({args!r})\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
-             "print('TORCH' if 'torch' in sys.modules else 'NO-TORCH', file=sys.stderr)")
+    probe = (
+        "import sys\nfrom llmprep.cli.app import main\n"
+        f"try:\n    main({args!r})\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
+        "print('TORCH' if 'torch' in sys.modules else 'NO-TORCH', file=sys.stderr)"
+    )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path)
     assert result.stderr.strip().splitlines()[-1] == "NO-TORCH", result.stderr

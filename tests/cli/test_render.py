@@ -20,8 +20,10 @@ def plain(renderable, width: int = 200) -> str:
 
 
 def test_soft_breaks_join_with_a_space_in_english_and_none_in_chinese():
-    assert plain(markdown("first line\nsecond `code` and **bold**\n\nnew paragraph")) == \
-        "first line second code and bold\n\nnew paragraph"
+    assert (
+        plain(markdown("first line\nsecond `code` and **bold**\n\nnew paragraph"))
+        == "first line second code and bold\n\nnew paragraph"
+    )
     assert plain(markdown("第一行，\n第二行。\nThen English")) == "第一行，第二行。 Then English"
 
 
@@ -30,38 +32,44 @@ def test_block_markdown_goes_to_rich():
     assert isinstance(markdown("- a list item"), Markdown)
 
 
-@pytest.mark.parametrize("tex, text", [
-    (r"\frac{QK^\top}{\sqrt{d_k}}", "QKᵀ/√dₖ"),
-    (r"\mathbb{E}_{y \sim \pi}[r(x,y)]", "𝔼_(y ∼ π)[r(x,y)]"),
-    (r"\pi_{ref}", "π_ref"),
-    (r"\pi_\theta", "π_θ"),
-    (r"\beta\log\frac{\pi_\theta(y|x)}{\pi_{ref}(y|x)}", "β log (π_θ(y|x))/(π_ref(y|x))"),
-    (r"-\frac{1}{T}\sum_{t=1}^{T} \log p", "-(1/T)∑ₜ₌₁ᵀ log p"),
-    (r"\frac{a+b}{2}", "(a+b)/2"),
-    (r"\sqrt{x}", "√x"),
-    (r"\sqrt{x + 1}", "√(x + 1)"),
-    (r"\sqrt[3]{8}", "³√8"),
-    (r"10^{-6}", "10⁻⁶"),
-    (r"b^{-2i/d}", "b^(-2i/d)"),
-    (r"d_{\text{model}}", "d_model"),
-    (r"\text{max\_norm}", "max_norm"),
-    (r"2/6 \approx 33\%", "2/6 ≈ 33%"),
-    (r"a \le b \cdot c \times d", "a ≤ b · c × d"),
-    (r"\exp\left(\frac{r}{\beta}\right)", "exp(r/β)"),
-    (r"\|g\|", "‖g‖"),
-    (r"\hat{\theta}", "θ̂"),
-    (r"\binom{n}{k}", "C(n, k)"),
-    (r"\operatorname*{argmax}_x f", "argmaxₓ f"),
-    (r"\mathcal{L}", "ℒ"),
-    (r"\foo{x} + \alpha", r"\foo{x} + α"),  # unknown: verbatim, never dropped
-], ids=lambda v: v if isinstance(v, str) and v.isascii() else None)
+@pytest.mark.parametrize(
+    "tex, text",
+    [
+        (r"\frac{QK^\top}{\sqrt{d_k}}", "QKᵀ/√dₖ"),
+        (r"\mathbb{E}_{y \sim \pi}[r(x,y)]", "𝔼_(y ∼ π)[r(x,y)]"),
+        (r"\pi_{ref}", "π_ref"),
+        (r"\pi_\theta", "π_θ"),
+        (r"\beta\log\frac{\pi_\theta(y|x)}{\pi_{ref}(y|x)}", "β log (π_θ(y|x))/(π_ref(y|x))"),
+        (r"-\frac{1}{T}\sum_{t=1}^{T} \log p", "-(1/T)∑ₜ₌₁ᵀ log p"),
+        (r"\frac{a+b}{2}", "(a+b)/2"),
+        (r"\sqrt{x}", "√x"),
+        (r"\sqrt{x + 1}", "√(x + 1)"),
+        (r"\sqrt[3]{8}", "³√8"),
+        (r"10^{-6}", "10⁻⁶"),
+        (r"b^{-2i/d}", "b^(-2i/d)"),
+        (r"d_{\text{model}}", "d_model"),
+        (r"\text{max\_norm}", "max_norm"),
+        (r"2/6 \approx 33\%", "2/6 ≈ 33%"),
+        (r"a \le b \cdot c \times d", "a ≤ b · c × d"),
+        (r"\exp\left(\frac{r}{\beta}\right)", "exp(r/β)"),
+        (r"\|g\|", "‖g‖"),
+        (r"\hat{\theta}", "θ̂"),
+        (r"\binom{n}{k}", "C(n, k)"),
+        (r"\operatorname*{argmax}_x f", "argmaxₓ f"),
+        (r"\mathcal{L}", "ℒ"),
+        (r"\foo{x} + \alpha", r"\foo{x} + α"),  # unknown: verbatim, never dropped
+    ],
+    ids=lambda v: v if isinstance(v, str) and v.isascii() else None,
+)
 def test_latex_to_unicode(tex, text):
     assert latex.to_unicode(tex) == text
 
 
 def test_math_survives_markdown_blocks():
-    source = "1. maximize $\\mathbb{E}_{y \\sim \\pi}[r] - \\beta\\,\\mathrm{KL}(\\pi \\| \\pi_{ref})$\n" \
-             "2. a *real* emphasis and `code $x_1$ kept`\n\n| a | b |\n|---|---|\n| $x_i \\mid y$ | $a*b*c$ |\n"
+    source = (
+        "1. maximize $\\mathbb{E}_{y \\sim \\pi}[r] - \\beta\\,\\mathrm{KL}(\\pi \\| \\pi_{ref})$\n"
+        "2. a *real* emphasis and `code $x_1$ kept`\n\n| a | b |\n|---|---|\n| $x_i \\mid y$ | $a*b*c$ |\n"
+    )
     text = plain(markdown(source))
     assert "𝔼_(y ∼ π)[r] - β KL(π ‖ π_ref)" in text
     assert "code $x_1$ kept" in text  # code is never converted
@@ -112,12 +120,19 @@ def test_every_question_renders_its_math_intact(lang):
 def test_points_mark_hit_missed_contradicted_and_optional():
     from llmprep.quiz.judge import PointResult
 
-    results = (PointResult("Variance grows with $d_k$.", True), PointResult("Softmax saturates.", False),
-               PointResult("Scaling keeps unit variance.", False, contradicted=True),
-               PointResult("Gradients vanish.", False, essential=False))
+    results = (
+        PointResult("Variance grows with $d_k$.", True),
+        PointResult("Softmax saturates.", False),
+        PointResult("Scaling keeps unit variance.", False, contradicted=True),
+        PointResult("Gradients vanish.", False, essential=False),
+    )
     assert plain(render.points(results, "en")).splitlines() == [
-        "Key points in your answer:", "  ✓ Variance grows with dₖ.", "  ✗ Softmax saturates.",
-        "  ⚠ Scaling keeps unit variance. (contradicted)", "  ✗ Gradients vanish. (optional)"]
+        "Key points in your answer:",
+        "  ✓ Variance grows with dₖ.",
+        "  ✗ Softmax saturates.",
+        "  ⚠ Scaling keeps unit variance. (contradicted)",
+        "  ✗ Gradients vanish. (optional)",
+    ]
     assert "  ⚠ Scaling keeps unit variance.（与此相反）" in plain(render.points(results, "zh"))
 
 
@@ -127,6 +142,9 @@ def test_the_numeric_answer_shown_on_reveal_is_judged_correct_when_typed_back():
     from llmprep.quiz.judge import judge
     from llmprep.render import _fmt_number
 
-    rejected = [q.id for q in load_bank().questions.values() if q.type == "numeric"
-                and not judge(q, f"{_fmt_number(q.value)} {q.unit}".strip()).correct]
+    rejected = [
+        q.id
+        for q in load_bank().questions.values()
+        if q.type == "numeric" and not judge(q, f"{_fmt_number(q.value)} {q.unit}".strip()).correct
+    ]
     assert not rejected

@@ -8,8 +8,14 @@ from llmprep.bank.search import search
 
 def test_every_term_must_occur_and_prompts_rank_first():
     hits = search(load_bank(), "kv cache gqa")
-    assert hits and all(all(t in (h.question.prompt.en + h.question.answer.en + str(h.question.key_points)).lower()
-                            or t in h.question.id for t in ("kv", "cache", "gqa")) for h in hits[:5])
+    assert hits and all(
+        all(
+            t in (h.question.prompt.en + h.question.answer.en + str(h.question.key_points)).lower()
+            or t in h.question.id
+            for t in ("kv", "cache", "gqa")
+        )
+        for h in hits[:5]
+    )
     assert hits[0].where in ("prompt", "answer")
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
 

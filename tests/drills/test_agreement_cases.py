@@ -127,8 +127,12 @@ def test_flash_attention_reference_fits_max_intermediate_and_score_rows_do_not(s
         for key in ("full_score_matrix", "query_tiles_all_keys"):
             assert any(_largest(mistakes[key], case) > case.max_intermediate for case in plan), key
         # the two memory mistakes differ: one case allows a row of scores but not the full matrix
-        apart = [c for c in plan if _largest(mistakes["full_score_matrix"], c) > c.max_intermediate
-                 and _largest(mistakes["query_tiles_all_keys"], c) <= c.max_intermediate]
+        apart = [
+            c
+            for c in plan
+            if _largest(mistakes["full_score_matrix"], c) > c.max_intermediate
+            and _largest(mistakes["query_tiles_all_keys"], c) <= c.max_intermediate
+        ]
         assert apart
 
 
@@ -196,7 +200,7 @@ def _rope_in_half(x, positions=None, base=10000.0):
     positions = torch.arange(T) if positions is None else positions
     inv_freq = base ** (-torch.arange(0, D, 2, dtype=x.dtype) / D)
     emb = torch.cat([positions.to(x.dtype)[:, None] * inv_freq[None, :]] * 2, dim=-1)
-    return x * emb.cos() + torch.cat((-x[..., D // 2:], x[..., : D // 2]), dim=-1) * emb.sin()
+    return x * emb.cos() + torch.cat((-x[..., D // 2 :], x[..., : D // 2]), dim=-1) * emb.sin()
 
 
 def _layer_norm_in_half(x, weight, bias, eps=1e-5):
@@ -206,15 +210,18 @@ def _layer_norm_in_half(x, weight, bias, eps=1e-5):
 
 
 @pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
-@pytest.mark.parametrize("drill_id,entry,wrong", [("rope", "apply_rope", _rope_in_half),
-                                                  ("layer_norm", "layer_norm", _layer_norm_in_half)],
-                         ids=["rope", "layer_norm"])
+@pytest.mark.parametrize(
+    "drill_id,entry,wrong",
+    [("rope", "apply_rope", _rope_in_half), ("layer_norm", "layer_norm", _layer_norm_in_half)],
+    ids=["rope", "layer_norm"],
+)
 def test_half_precision_mistakes_fail_the_cpu_half_cases_on_every_seed(drill_id, entry, wrong, dtype):
     rtol, atol = _tolerance(drill_id, dtype)
     cases, right = cases_of(drill_id), getattr(reference(drill_id), entry)
     for seed in range(5):
         plan = cases.cases(Ctx(getattr(torch, dtype), seed))
         assert all(within(right(*c.args, **c.kwargs), right(*c.args, **c.kwargs), rtol, atol) for c in plan)
-        failed = [c.name for c in plan
-                  if not within(wrong(*c.args, **c.kwargs), right(*c.args, **c.kwargs), rtol, atol)]
+        failed = [
+            c.name for c in plan if not within(wrong(*c.args, **c.kwargs), right(*c.args, **c.kwargs), rtol, atol)
+        ]
         assert failed, (seed, "the half-precision mistake passes every case")

@@ -69,8 +69,11 @@ def test_rope_scores_depend_only_on_the_distance(gen):
 
 
 @pytest.mark.parametrize("dtype", DTYPES, ids=str)
-@pytest.mark.parametrize("shape,scale,offset", [((4, 1), 1, 0), ((3, 5, 33), 1, 0), ((6, 64), 10, 1000), ((2, 40), 1e-3, 0)],
-                         ids=["D1", "batch", "offset", "tiny"])
+@pytest.mark.parametrize(
+    "shape,scale,offset",
+    [((4, 1), 1, 0), ((3, 5, 33), 1, 0), ((6, 64), 10, 1000), ((2, 40), 1e-3, 0)],
+    ids=["D1", "batch", "offset", "tiny"],
+)
 def test_layer_norm_matches_F_layer_norm(gen, dtype, shape, scale, offset):
     x = (randn(gen, *shape, dtype=dtype, scale=scale) + offset).requires_grad_()
     w = randn(gen, shape[-1], dtype=dtype).requires_grad_()
@@ -81,9 +84,12 @@ def test_layer_norm_matches_F_layer_norm(gen, dtype, shape, scale, offset):
     tol = dict(rtol=1e-4, atol=1e-4) if dtype == torch.float32 else TOL[dtype]
     torch.testing.assert_close(got, want, **tol)
     up = randn(gen, *shape, dtype=dtype)
-    torch.testing.assert_close(torch.autograd.grad((got * up).sum(), (x, w, b)),
-                               torch.autograd.grad((want * up).sum(), (x2, w2, b2)),
-                               rtol=10 * tol["rtol"], atol=10 * tol["atol"])
+    torch.testing.assert_close(
+        torch.autograd.grad((got * up).sum(), (x, w, b)),
+        torch.autograd.grad((want * up).sum(), (x2, w2, b2)),
+        rtol=10 * tol["rtol"],
+        atol=10 * tol["atol"],
+    )
 
 
 @pytest.mark.parametrize("dtype", DTYPES + [torch.float16], ids=str)
@@ -109,8 +115,9 @@ def test_rmsnorm_matches_F_rms_norm(gen, dtype, scale):
 def test_swiglu_matches_silu_formula(gen, dtype):
     module = reference("swiglu").SwiGLU(24, 40).to(dtype)
     x = randn(gen, 2, 7, 24, dtype=dtype)
-    want = F.linear(F.silu(F.linear(x, module.gate_proj.weight)) * F.linear(x, module.up_proj.weight),
-                    module.down_proj.weight)
+    want = F.linear(
+        F.silu(F.linear(x, module.gate_proj.weight)) * F.linear(x, module.up_proj.weight), module.down_proj.weight
+    )
     torch.testing.assert_close(module(x), want, **TOL[dtype])
 
 
@@ -189,8 +196,9 @@ def test_flash_attention_never_builds_the_full_score_matrix(gen, causal):
     with _Shapes() as seen:
         reference("flash_attention").flash_attention(q, k, v, block_size=block, causal=causal)
     assert seen.shapes, "the dispatch mode saw no ops"
-    assert all(not (len(s) >= 2 and s[-2] > block and s[-1] > block) for s in seen.shapes), \
+    assert all(not (len(s) >= 2 and s[-2] > block and s[-1] > block) for s in seen.shapes), (
         "a tensor with both trailing dims above block_size was built"
+    )
 
 
 @pytest.mark.parametrize("dtype", DTYPES, ids=str)

@@ -1,6 +1,5 @@
 """The loss, RL and decoding references agree with PyTorch's own functions or a direct formula."""
 
-
 import pytest
 import torch
 import torch.nn.functional as F
@@ -80,7 +79,10 @@ def test_logsigmoid_losses_are_stable_at_large_margins(margin, dtype):
 @pytest.mark.parametrize("dtype", DTYPES, ids=str)
 def test_dpo_matches_the_direct_formula(gen, dtype):
     B, beta = 9, 0.3
-    pc, pr = (-torch.rand(B, generator=gen, dtype=dtype) * 50).requires_grad_(), (-torch.rand(B, generator=gen, dtype=dtype) * 50).requires_grad_()
+    pc, pr = (
+        (-torch.rand(B, generator=gen, dtype=dtype) * 50).requires_grad_(),
+        (-torch.rand(B, generator=gen, dtype=dtype) * 50).requires_grad_(),
+    )
     rc, rr = -torch.rand(B, generator=gen, dtype=dtype) * 50, -torch.rand(B, generator=gen, dtype=dtype) * 50
     losses, cr, rj = reference("dpo_loss").dpo_loss(pc, pr, rc, rr, beta=beta)
     margin = beta * ((pc.double() - rc.double()) - (pr.double() - rr.double()))
@@ -197,8 +199,12 @@ def test_lcs_matches_a_brute_force_on_short_strings(gen):
     lcs = reference("lcs").longest_common_subsequence
     rng = torch.Generator().manual_seed(1)
     for _ in range(30):
-        a = "".join("abc"[int(i)] for i in torch.randint(0, 3, (int(torch.randint(0, 7, (1,), generator=rng)),), generator=rng))
-        b = "".join("abc"[int(i)] for i in torch.randint(0, 3, (int(torch.randint(0, 7, (1,), generator=rng)),), generator=rng))
+        a = "".join(
+            "abc"[int(i)] for i in torch.randint(0, 3, (int(torch.randint(0, 7, (1,), generator=rng)),), generator=rng)
+        )
+        b = "".join(
+            "abc"[int(i)] for i in torch.randint(0, 3, (int(torch.randint(0, 7, (1,), generator=rng)),), generator=rng)
+        )
         subs = {"".join(c) for n in range(len(a) + 1) for c in combinations(a, n)}
         best = max(len(s) for s in subs if _is_subsequence(s, b))
         assert lcs(a, b) == best, (a, b)
@@ -215,10 +221,28 @@ def test_param_count_matches_a_built_model():
 
     count = reference("param_count").count_parameters
     for V, d, L, H, ff, P, tied in [(50, 8, 2, 2, 20, 16, True), (37, 6, 3, 3, 10, 17, False)]:
-        blocks = [nn.ModuleList([nn.LayerNorm(d), nn.Linear(d, 3 * d), nn.Linear(d, d), nn.LayerNorm(d),
-                                 nn.Linear(d, ff), nn.Linear(ff, d)]) for _ in range(L)]
-        model = nn.ModuleDict({"wte": nn.Embedding(V, d), "wpe": nn.Embedding(P, d), "h": nn.ModuleList(blocks),
-                               "ln_f": nn.LayerNorm(d), "lm_head": nn.Linear(d, V, bias=False)})
+        blocks = [
+            nn.ModuleList(
+                [
+                    nn.LayerNorm(d),
+                    nn.Linear(d, 3 * d),
+                    nn.Linear(d, d),
+                    nn.LayerNorm(d),
+                    nn.Linear(d, ff),
+                    nn.Linear(ff, d),
+                ]
+            )
+            for _ in range(L)
+        ]
+        model = nn.ModuleDict(
+            {
+                "wte": nn.Embedding(V, d),
+                "wpe": nn.Embedding(P, d),
+                "h": nn.ModuleList(blocks),
+                "ln_f": nn.LayerNorm(d),
+                "lm_head": nn.Linear(d, V, bias=False),
+            }
+        )
         if tied:
             model["lm_head"].weight = model["wte"].weight
         built = sum(p.numel() for p in model.parameters())  # shared tensors are counted once
@@ -258,8 +282,9 @@ def test_sft_labels_feed_lm_loss(gen):
     torch.testing.assert_close(loss, want)
 
 
-@pytest.mark.parametrize("tracker,bad", [(0, False), (1998, False), (1999, False), (2000, False), (1999, True),
-                                         (5, True)])
+@pytest.mark.parametrize(
+    "tracker,bad", [(0, False), (1998, False), (1999, False), (2000, False), (1999, True), (5, True)]
+)
 def test_loss_scaling_matches_torch_amp(gen, tracker, bad):
     grads = [torch.randn(3, 4, generator=gen) * 512, torch.randn(5, generator=gen) * 512]
     if bad:
@@ -299,7 +324,8 @@ def test_grad_accumulation_reproduces_the_full_batch_gradient(gen):
     per_token = F.cross_entropy(logits.reshape(-1, V), labels.reshape(-1), reduction="none").reshape(6, 5)
     splits = [(0, 1), (1, 4), (4, 6)]
     losses = reference("grad_accumulation").accumulation_losses(
-        [per_token[a:b] for a, b in splits], [mask[a:b] for a, b in splits])
+        [per_token[a:b] for a, b in splits], [mask[a:b] for a, b in splits]
+    )
     accumulated = sum(torch.autograd.grad(loss, logits, retain_graph=True)[0] for loss in losses)
     full = F.cross_entropy(logits.reshape(-1, V)[mask.reshape(-1)], labels.reshape(-1)[mask.reshape(-1)])
     torch.testing.assert_close(accumulated, torch.autograd.grad(full, logits)[0])

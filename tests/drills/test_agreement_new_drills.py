@@ -73,8 +73,11 @@ def test_adamw_step_leaves_its_inputs_alone(gen):
 # ---------------------------------------------------------------- cosine_warmup
 
 
-@pytest.mark.parametrize("max_lr,min_lr,warmup,total", [(3e-4, 3e-5, 10, 60), (1.0, 0.0, 0, 25), (6e-4, 6e-5, 1, 7)],
-                         ids=["gpt_like", "no_warmup_to_zero", "one_warmup_step"])
+@pytest.mark.parametrize(
+    "max_lr,min_lr,warmup,total",
+    [(3e-4, 3e-5, 10, 60), (1.0, 0.0, 0, 25), (6e-4, 6e-5, 1, 7)],
+    ids=["gpt_like", "no_warmup_to_zero", "one_warmup_step"],
+)
 def test_cosine_warmup_matches_lambda_lr_built_from_it(max_lr, min_lr, warmup, total):
     lr_at = reference("cosine_warmup").cosine_warmup_lr
     param = torch.nn.Parameter(torch.zeros(1))
@@ -316,8 +319,9 @@ def _kl_without_expm1(log_q, log_p):
 def _smoothing_as_a_target_distribution(logits, targets, eps=0.1, ignore_index=-100):
     K = logits.shape[-1]
     counted = targets != ignore_index
-    q = torch.full_like(logits, eps / K).scatter(-1, targets.clamp(min=0).masked_fill(~counted, 0)[..., None],
-                                                 1 - eps + eps / K)
+    q = torch.full_like(logits, eps / K).scatter(
+        -1, targets.clamp(min=0).masked_fill(~counted, 0)[..., None], 1 - eps + eps / K
+    )
     per_position = -(q * (logits - torch.logsumexp(logits, -1, keepdim=True))).sum(-1)
     return per_position[counted].sum() / counted.sum()
 
@@ -423,8 +427,12 @@ def test_another_valid_solution_passes_every_case(drill_id):
                     pairs = [(g, w) for g, w in zip(got, want) if isinstance(w, torch.Tensor) and w.requires_grad]
                     if not leaves or not pairs:
                         continue
-                    up = [torch.randn(w.shape, generator=torch.Generator().manual_seed(seed), dtype=torch.float64).to(w.dtype)
-                          for _, w in pairs]
+                    up = [
+                        torch.randn(w.shape, generator=torch.Generator().manual_seed(seed), dtype=torch.float64).to(
+                            w.dtype
+                        )
+                        for _, w in pairs
+                    ]
                     g_got = torch.autograd.grad(sum((g * u).sum() for (g, _), u in zip(pairs, up)), leaves)
                     g_want = torch.autograd.grad(sum((w * u).sum() for (_, w), u in zip(pairs, up)), leaves)
                     for a, b in zip(g_got, g_want):

@@ -36,15 +36,24 @@ def _yarn_by_hand(dim, base, factor, L, beta_fast, beta_slow):
     return out, mscale
 
 
-YARN = [(128, 10000.0, 4.0, 4096, 32, 1), (64, 500000.0, 8.0, 8192, 32, 1), (32, 10000.0, 16.0, 2048, 16, 2),
-        (16, 10000.0, 8.0, 64, 32, 1), (8, 10000.0, 2.0, 1, 1, 1), (96, 1000000.0, 32.0, 32768, 32, 1)]
+YARN = [
+    (128, 10000.0, 4.0, 4096, 32, 1),
+    (64, 500000.0, 8.0, 8192, 32, 1),
+    (32, 10000.0, 16.0, 2048, 16, 2),
+    (16, 10000.0, 8.0, 64, 32, 1),
+    (8, 10000.0, 2.0, 1, 1, 1),
+    (96, 1000000.0, 32.0, 32768, 32, 1),
+]
 
 
-@pytest.mark.parametrize("dim,base,factor,L,beta_fast,beta_slow", YARN, ids=[f"d{c[0]}-s{c[2]:g}-L{c[3]}" for c in YARN])
+@pytest.mark.parametrize(
+    "dim,base,factor,L,beta_fast,beta_slow", YARN, ids=[f"d{c[0]}-s{c[2]:g}-L{c[3]}" for c in YARN]
+)
 def test_rope_scaling_yarn_matches_the_formulas(dim, base, factor, L, beta_fast, beta_slow):
     want, want_mscale = _yarn_by_hand(dim, base, factor, L, beta_fast, beta_slow)
-    got, mscale = reference("rope_scaling").scaled_inv_freq(dim, base, "yarn", factor, L, beta_fast, beta_slow,
-                                                            dtype=torch.float64)
+    got, mscale = reference("rope_scaling").scaled_inv_freq(
+        dim, base, "yarn", factor, L, beta_fast, beta_slow, dtype=torch.float64
+    )
     torch.testing.assert_close(got, torch.tensor(want, dtype=torch.float64), rtol=1e-12, atol=0)
     assert mscale == pytest.approx(want_mscale, rel=1e-15)
 
@@ -306,11 +315,16 @@ def test_scheduler_respects_budgets_and_admits_a_prefix_of_the_queue(seed):
     running = [(f"r{i}", rng.randint(1, 50), rng.choice([0, 0, 1, 5])) for i in range(rng.randint(0, 8))]
     waiting = [(f"w{i}", rng.randint(1, 40)) for i in range(rng.randint(0, 10))]
     decode_blocks = sum(1 for _, c, r in running if r > 0 and c % bs == 0)
-    free0, max_batch, budget = decode_blocks + rng.randint(0, 10), len(running) + rng.randint(0, 4), 8 + rng.randint(0, 60)
+    free0, max_batch, budget = (
+        decode_blocks + rng.randint(0, 10),
+        len(running) + rng.randint(0, 4),
+        8 + rng.randint(0, 60),
+    )
     batch, still, free, tokens = reference("continuous_batching_step").schedule_step(
-        running, waiting, max_batch, budget, free0, bs)
+        running, waiting, max_batch, budget, free0, bs
+    )
     decoding = [s for s, _, r in running if r > 0]
-    admitted = batch[len(decoding):]
+    admitted = batch[len(decoding) :]
     assert batch[: len(decoding)] == decoding
     assert admitted + still == [s for s, _ in waiting]  # a prefix joins, in order
     prompt = dict(waiting)

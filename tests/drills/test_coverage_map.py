@@ -71,7 +71,8 @@ def test_every_snippet_of_every_seed_is_mapped(seed):
         return
     assert sorted(mapped) == fences, (
         f"{seed['file']}: unmapped code blocks at lines {sorted(set(fences) - mapped)}; "
-        f"entries that are not code blocks: {sorted(mapped - set(fences))}")
+        f"entries that are not code blocks: {sorted(mapped - set(fences))}"
+    )
 
 
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="the seed documents are not beside the checkout")

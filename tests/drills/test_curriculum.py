@@ -29,7 +29,11 @@ def test_unknown_prerequisite_is_named_with_a_suggestion(tmp_path):
     root = _copy(tmp_path, "softmax", "attention")
     _set_prerequisites(root, "attention", ["softmx"])
     _, problems = check_drills(root)
-    assert len(problems) == 1 and "prerequisite 'softmx' is not a drill" in str(problems[0]) and "softmax" in str(problems[0])
+    assert (
+        len(problems) == 1
+        and "prerequisite 'softmx' is not a drill" in str(problems[0])
+        and "softmax" in str(problems[0])
+    )
 
 
 def test_a_cycle_is_a_problem(tmp_path):

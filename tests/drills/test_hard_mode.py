@@ -20,8 +20,11 @@ def test_a_hard_stub_hides_the_contract_but_not_the_rules(drill):
     assert len(statement) < len(normal.split('"""')[1]) and f"hint {drill.id} --contract" in statement
     assert hard.split('"""', 2)[2] == normal.split('"""', 2)[2]  # the code to fill in is the same
     told = normal.split('"""')[1].lower()
-    assert all(name.rsplit(".", 1)[-1].lower() in statement.lower() for name in drill.forbidden
-               if name.rsplit(".", 1)[-1].lower() in told)  # what the normal stub forbids, the hard one does too
+    assert all(
+        name.rsplit(".", 1)[-1].lower() in statement.lower()
+        for name in drill.forbidden
+        if name.rsplit(".", 1)[-1].lower() in told
+    )  # what the normal stub forbids, the hard one does too
 
 
 def test_the_traps_are_hidden():

@@ -14,8 +14,14 @@ QUIZ_BANK = {"attention/scaling.yaml": (REPO / "questions" / "attention" / "scal
 @pytest.fixture
 def quiz_env(tmp_path, llmprep_home):
     bank = make_bank(tmp_path / "questions", QUIZ_BANK)
-    return {**os.environ, "LLMPREP_BANK": str(bank), "LLMPREP_HOME": str(llmprep_home), "NO_COLOR": "1",
-            "COLUMNS": "120", "TERM": "dumb"}
+    return {
+        **os.environ,
+        "LLMPREP_BANK": str(bank),
+        "LLMPREP_HOME": str(llmprep_home),
+        "NO_COLOR": "1",
+        "COLUMNS": "120",
+        "TERM": "dumb",
+    }
 
 
 @pytest.fixture
@@ -23,8 +29,15 @@ def spawn(quiz_env):
     children = []
 
     def start(*args: str) -> pexpect.spawn:
-        child = pexpect.spawn(sys.executable, ["-m", "llmprep", *args], env=quiz_env, encoding="utf-8", timeout=30,
-                              cwd=str(REPO), dimensions=(50, 120))
+        child = pexpect.spawn(
+            sys.executable,
+            ["-m", "llmprep", *args],
+            env=quiz_env,
+            encoding="utf-8",
+            timeout=30,
+            cwd=str(REPO),
+            dimensions=(50, 120),
+        )
         children.append(child)
         return child
 
@@ -41,4 +54,5 @@ def db(llmprep_home):
             return conn.execute(sql, args).fetchall()
         finally:
             conn.close()
+
     return rows

@@ -38,7 +38,11 @@ class Table:
         return sum(n for (lab, _), n in self.counts.items() if lab == label)
 
     def accuracy(self, label: str) -> float:
-        good = self.counts[(label, "correct")] if label == "correct" else self.total(label) - self.counts[(label, "correct")]
+        good = (
+            self.counts[(label, "correct")]
+            if label == "correct"
+            else self.total(label) - self.counts[(label, "correct")]
+        )
         return good / max(1, self.total(label))
 
 
@@ -50,8 +54,16 @@ def load(split: str, qtype: str = "concept", questions: dict | None = None) -> l
         for item in data["answers"]:
             if questions is not None and questions[item["id"]].type != qtype:
                 continue
-            entries.append(Entry(item["id"], item.get("lang", "en"), item["label"], item.get("kind", ""),
-                                 str(item["text"]), path.name))
+            entries.append(
+                Entry(
+                    item["id"],
+                    item.get("lang", "en"),
+                    item["label"],
+                    item.get("kind", ""),
+                    str(item["text"]),
+                    path.name,
+                )
+            )
     return entries
 
 

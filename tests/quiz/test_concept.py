@@ -48,7 +48,11 @@ HOLDS = {
     "negation-without-apostrophe": ("exist", "jax.optimizers doesnt exist", False),
     "colon-list-is-a-claim": ("学习率 + 爆炸", "常见原因：学习率过高、logits 爆炸、fp16 溢出", True),
     "wrapped-lines-join": ("tying + save*", "weight tying saves\nV x d parameters", True),
-    "bullet-terms-are-no-claim": ("softmax + saturat*", "- variance\n- softmax saturation\n- sqrt(d_k)\n- gradients", False),
+    "bullet-terms-are-no-claim": (
+        "softmax + saturat*",
+        "- variance\n- softmax saturation\n- sqrt(d_k)\n- gradients",
+        False,
+    ),
     "bullet-claims-count": ("softmax + saturat*", "- variance grows with d_k\n- softmax saturates\n- scale it", True),
     "grouped-number-before-chinese-comma": ("1,000,000", "从 10,000 提到 1,000,000，让外推更好", True),
     "no-comma-number-across-clauses": ("3128", "到了 Qwen3，128 个专家", False),
@@ -62,36 +66,61 @@ def test_pattern_holds(pattern, text, want):
 
 
 def _question(points, prompt="Why divide attention logits by sqrt(d_k)?"):
-    return Question(id="attention/x", sets=("extended",), topic="attention", difficulty="mid", type="concept",
-                    prompt=Text(prompt, "为什么要除以 sqrt(d_k)？"), answer=Text("a", "a"), file="f", line=1,
-                    key_points=tuple(points))
+    return Question(
+        id="attention/x",
+        sets=("extended",),
+        topic="attention",
+        difficulty="mid",
+        type="concept",
+        prompt=Text(prompt, "为什么要除以 sqrt(d_k)？"),
+        answer=Text("a", "a"),
+        file="f",
+        line=1,
+        key_points=tuple(points),
+    )
 
 
-VARIANCE = KeyPoint(Text("Variance grows with d_k.", "方差随 d_k 增长。"),
-                    ("variance | 方差", "grow | increas* | 增长 | 变大"), ("variance | 方差 + shrink* | 减小",))
-SATURATE = KeyPoint(Text("Softmax saturates, gradients vanish.", "softmax 饱和，梯度消失。"),
-                    ("saturat* | vanish* | one-hot | 饱和 | 梯度消失",), ("gradient* | 梯度 + explod* | 爆炸",))
-UNIT = KeyPoint(Text("Dividing restores unit variance.", "除以它使方差回到 1。"),
-                ("unit variance | variance of 1 | variance 1 | 方差为 1 | 方差回到 1",), essential=False)
+VARIANCE = KeyPoint(
+    Text("Variance grows with d_k.", "方差随 d_k 增长。"),
+    ("variance | 方差", "grow | increas* | 增长 | 变大"),
+    ("variance | 方差 + shrink* | 减小",),
+)
+SATURATE = KeyPoint(
+    Text("Softmax saturates, gradients vanish.", "softmax 饱和，梯度消失。"),
+    ("saturat* | vanish* | one-hot | 饱和 | 梯度消失",),
+    ("gradient* | 梯度 + explod* | 爆炸",),
+)
+UNIT = KeyPoint(
+    Text("Dividing restores unit variance.", "除以它使方差回到 1。"),
+    ("unit variance | variance of 1 | variance 1 | 方差为 1 | 方差回到 1",),
+    essential=False,
+)
 Q = _question([VARIANCE, SATURATE, UNIT])
 
 
-@pytest.mark.parametrize("text, verdict", [
-    ("The variance of q.k grows with d_k, so softmax saturates and its gradients vanish.", "correct"),
-    ("方差随 d_k 增长，softmax 会饱和，梯度消失。", "correct"),
-    ("The variance grows with d_k.", "partial"),
-    ("Scaling by sqrt(d_k) makes the gradients explode.", "wrong"),
-    ("The variance grows, and large logits make the gradients explode.", "wrong"),
-    ("variance, saturation, unit variance, gradients", "wrong"),
-    ("Because we divide the attention logits by sqrt(d_k).", "wrong"),
-], ids=["en", "zh", "one-of-two-essentials", "misconception", "right-then-misconception", "stuffing", "echo"])
+@pytest.mark.parametrize(
+    "text, verdict",
+    [
+        ("The variance of q.k grows with d_k, so softmax saturates and its gradients vanish.", "correct"),
+        ("方差随 d_k 增长，softmax 会饱和，梯度消失。", "correct"),
+        ("The variance grows with d_k.", "partial"),
+        ("Scaling by sqrt(d_k) makes the gradients explode.", "wrong"),
+        ("The variance grows, and large logits make the gradients explode.", "wrong"),
+        ("variance, saturation, unit variance, gradients", "wrong"),
+        ("Because we divide the attention logits by sqrt(d_k).", "wrong"),
+    ],
+    ids=["en", "zh", "one-of-two-essentials", "misconception", "right-then-misconception", "stuffing", "echo"],
+)
 def test_verdicts(text, verdict):
     assert judge_concept(Q, text).verdict == verdict
 
 
 def test_a_misconception_must_hold_within_one_clause():
-    point = KeyPoint(Text("Small chunks lose context.", "小块丢失上下文。"), ("small | 小", "lose context | lack* context"),
-                     ("large | 大 + lack* context",))
+    point = KeyPoint(
+        Text("Small chunks lose context.", "小块丢失上下文。"),
+        ("small | 小", "lose context | lack* context"),
+        ("large | 大 + lack* context",),
+    )
     q = _question([point], prompt="How does chunk size matter in RAG?")
     assert judge_concept(q, "Small chunks lack context, large chunks blur topics.").verdict == "correct"
     assert judge_concept(q, "Large chunks lack context.").verdict == "wrong"
@@ -110,6 +139,10 @@ def test_echoing_the_prompt_ticks_nothing():
 
 def test_every_key_point_ticks_itself_and_every_reference_answer_is_correct():
     """In both languages, as `llmprep dev check` requires."""
-    failing = [f"{q.file}:{q.line} [{q.id}] {message}" for q in load_bank().questions.values() if q.type == "concept"
-               for message in self_check(q)]
+    failing = [
+        f"{q.file}:{q.line} [{q.id}] {message}"
+        for q in load_bank().questions.values()
+        if q.type == "concept"
+        for message in self_check(q)
+    ]
     assert not failing, f"{len(failing)} problems:\n" + "\n".join(failing[:40])

@@ -28,8 +28,11 @@ def tables(questions):
 def _accuracy(tables, split, label):
     table = tables[split]
     assert table.total(label) > 0, f"no {label} answers in {split}/"
-    misjudged = [f"{e.file} {e.id} [{e.lang}/{e.kind}] judged {said}: {e.text[:80]!r}"
-                 for e, said in table.misjudged if e.label == label]
+    misjudged = [
+        f"{e.file} {e.id} [{e.lang}/{e.kind}] judged {said}: {e.text[:80]!r}"
+        for e, said in table.misjudged
+        if e.label == label
+    ]
     return table.accuracy(label), "\n".join(misjudged[:20])
 
 
@@ -50,9 +53,15 @@ def test_every_concept_question_has_labelled_answers(questions):
     have = Counter()
     for entry in load("tune", questions=questions) + load("heldout", questions=questions):
         have[(entry.id, entry.label, entry.lang if entry.label == "correct" else "")] += 1
-    lacking = [q.id for q in questions.values() if q.type == "concept" and not (
-        have[(q.id, "correct", "en")] and have[(q.id, "correct", "zh")] and have[(q.id, "wrong", "")] >= 2)]
-    assert not lacking, f"{len(lacking)} concept questions lack a correct en, a correct zh or two wrong answers: {lacking[:10]}"
+    lacking = [
+        q.id
+        for q in questions.values()
+        if q.type == "concept"
+        and not (have[(q.id, "correct", "en")] and have[(q.id, "correct", "zh")] and have[(q.id, "wrong", "")] >= 2)
+    ]
+    assert not lacking, (
+        f"{len(lacking)} concept questions lack a correct en, a correct zh or two wrong answers: {lacking[:10]}"
+    )
 
 
 def test_a_third_is_held_out(questions):

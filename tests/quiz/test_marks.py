@@ -24,8 +24,9 @@ def fail(question_id: str, times: int):
         when = datetime.now(timezone.utc) - timedelta(days=60)
         for i in range(times):
             card = review(make_scheduler(0.9), load_card(None), 1, when + timedelta(days=i), 1000)
-            card_store.record(store, card_store.Review(question_id, 1, when + timedelta(days=i), 1000, "choice"), None,
-                              card.to_dict())
+            card_store.record(
+                store, card_store.Review(question_id, 1, when + timedelta(days=i), 1000, "choice"), None, card.to_dict()
+            )
     finally:
         store.close()
 

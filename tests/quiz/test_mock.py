@@ -13,20 +13,31 @@ from llmprep.bank import load_bank
 from llmprep.store import open_store
 from llmprep.study import mock as mocks
 from llmprep.study.mock_run import run
-from tests.helpers import REPO
 
 # The concept prompt is the "> " right after its instruction line: a prompt's own text may contain
 # "> " (`-> (probs, tokens)`, "T > 0" wrapped onto a new line).
-PROMPTS = [r"think it\s+through\)\.[^\n]*\r?\n> ", r"\nYour answer \(letters\): ", r"\nYour answer[^:\n]*: ",
-           r"Write the stub[\s\S]*?\[Y/n\] ", "Report"]
+PROMPTS = [
+    r"think it\s+through\)\.[^\n]*\r?\n> ",
+    r"\nYour answer \(letters\): ",
+    r"\nYour answer[^:\n]*: ",
+    r"Write the stub[\s\S]*?\[Y/n\] ",
+    "Report",
+]
 REPLIES = ["a guess\n\n", "a\n", "1\n", "s\n"]
 
 
 def spawn(home, *args):
     env = {**os.environ, "LLMPREP_HOME": str(home), "NO_COLOR": "1", "COLUMNS": "120", "TERM": "dumb"}
     env.pop("LLMPREP_BANK", None)
-    return pexpect.spawn(sys.executable, ["-m", "llmprep", "mock", *args], env=env, encoding="utf-8", timeout=60,
-                         cwd=str(home), dimensions=(50, 200))
+    return pexpect.spawn(
+        sys.executable,
+        ["-m", "llmprep", "mock", *args],
+        env=env,
+        encoding="utf-8",
+        timeout=60,
+        cwd=str(home),
+        dimensions=(50, 200),
+    )
 
 
 def rows(home, sql):
@@ -79,8 +90,11 @@ def test_the_plan_is_seeded_and_shaped():
 
 def test_a_missed_concept_answer_brings_its_follow_up():
     bank = load_bank()
-    q = next(q for q in bank.questions.values() if q.type == "concept" and q.follow_ups
-             and bank.questions[q.follow_ups[0]].type != "code")
+    q = next(
+        q
+        for q in bank.questions.values()
+        if q.type == "concept" and q.follow_ups and bank.questions[q.follow_ups[0]].type != "code"
+    )
     assert mocks.follow_up(bank, q, [q.id]) == q.follow_ups[0]
     assert mocks.follow_up(bank, q, [q.id, *q.follow_ups]) is None
 

@@ -134,15 +134,19 @@ PERCENT = [  # (question id, typed, parsed, verdict)
 ]
 
 
-@pytest.mark.parametrize("qid, text, parsed, verdict", PERCENT, ids=[f"{q.split('/')[1]}:{t}" for q, t, _, _ in PERCENT])
+@pytest.mark.parametrize(
+    "qid, text, parsed, verdict", PERCENT, ids=[f"{q.split('/')[1]}:{t}" for q, t, _, _ in PERCENT]
+)
 def test_percent_means_percent(qid, text, parsed, verdict):
     got = judge(BANK[qid], text)
     assert (got.verdict, got.parsed) == (verdict, pytest.approx(parsed))
 
 
-BINARY_COUNTS = [("distributed-training/global-batch-tokens", "8M tokens"),
-                 ("attention/swa-receptive-field", "128K tokens"),
-                 ("attention/kv-cache-bytes-7b", "2G")]
+BINARY_COUNTS = [
+    ("distributed-training/global-batch-tokens", "8M tokens"),
+    ("attention/swa-receptive-field", "128K tokens"),
+    ("attention/kv-cache-bytes-7b", "2G"),
+]
 
 
 @pytest.mark.parametrize("qid, text", BINARY_COUNTS, ids=[t for _, t in BINARY_COUNTS])
@@ -243,7 +247,9 @@ def test_correct_message_shows_the_exact_value():
 
 
 def test_numeric_judge_stays_light():
-    code = ("import sys, llmprep.quiz.numeric, llmprep.quiz.units; "
-            "print(sorted(m for m in ('torch', 'numpy', 'rich') if m in sys.modules))")
+    code = (
+        "import sys, llmprep.quiz.numeric, llmprep.quiz.units; "
+        "print(sorted(m for m in ('torch', 'numpy', 'rich') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

@@ -14,8 +14,10 @@ from llmprep.quiz.judge import AnswerFormatError, judge
 
 CORPUS = Path(__file__).parent / "corpus"
 SPLITS = {"tune": CORPUS / "tune" / "numeric.yaml", "heldout": CORPUS / "heldout" / "numeric.yaml"}
-KINDS = {"correct": {"as-displayed", "other-form", "rounded"},
-         "wrong": {"slip-x2", "slip-1000-1024", "slip-x8", "slip-power-of-ten", "near-miss", "other"}}
+KINDS = {
+    "correct": {"as-displayed", "other-form", "rounded"},
+    "wrong": {"slip-x2", "slip-1000-1024", "slip-x8", "slip-power-of-ten", "near-miss", "other"},
+}
 BANK = load_bank().questions
 
 

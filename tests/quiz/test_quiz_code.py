@@ -10,8 +10,11 @@ from tests.helpers import REPO, concept, make_bank
 
 pytestmark = pytest.mark.slow
 
-CODE_Q = {**{k: v for k, v in concept("attention/implement-sdpa").items() if k != "key_points"},
-          "type": "code", "drill": "attention"}
+CODE_Q = {
+    **{k: v for k, v in concept("attention/implement-sdpa").items() if k != "key_points"},
+    "type": "code",
+    "drill": "attention",
+}
 
 
 @pytest.fixture
@@ -23,7 +26,9 @@ def code_env(quiz_env, tmp_path):
 def test_code_question_writes_stub_grades_and_records(code_env, tmp_path, db):
     work = tmp_path / "work"
     work.mkdir()
-    child = pexpect.spawn(sys.executable, ["-m", "llmprep", "quiz"], env=code_env, cwd=str(work), encoding="utf-8", timeout=120)
+    child = pexpect.spawn(
+        sys.executable, ["-m", "llmprep", "quiz"], env=code_env, cwd=str(work), encoding="utf-8", timeout=120
+    )
     child.expect("Write the stub to")
     child.sendline("")
     child.expect("Wrote .*attention.py")

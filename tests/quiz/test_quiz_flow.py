@@ -17,14 +17,25 @@ from llmprep.store import open_store
 from tests.helpers import concept, make_bank
 from tests.quiz.conftest import QUIZ_BANK
 
-CONCEPT, CHOICE, NUMERIC = "attention/why-scale-by-sqrt-dk", "attention/scale-choice-quiz", "attention/kv-cache-bytes-7b"
+CONCEPT, CHOICE, NUMERIC = (
+    "attention/why-scale-by-sqrt-dk",
+    "attention/scale-choice-quiz",
+    "attention/kv-cache-bytes-7b",
+)
 START = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
 
 
 def numeric(qid: str, unit: str) -> dict:
     q = {k: v for k, v in concept(qid).items() if k != "key_points"}
-    return {**q, "type": "numeric", "value": 240.0, "tolerance": {"rel": 0.02}, "unit": unit, "inputs": {},
-            "solution": {"en": "Worked out.", "zh": "算出来的。"}}
+    return {
+        **q,
+        "type": "numeric",
+        "value": 240.0,
+        "tolerance": {"rel": 0.02},
+        "unit": unit,
+        "inputs": {},
+        "solution": {"en": "Worked out.", "zh": "算出来的。"},
+    }
 
 
 class Clock:
@@ -54,8 +65,10 @@ class Script:
 @pytest.fixture
 def quiz(tmp_path, monkeypatch):
     """run(ids, lines, **options) -> (session, text printed, reviews stored)."""
-    bank_dir = make_bank(tmp_path / "questions", {**QUIZ_BANK, "t/units.yaml": [
-        numeric("attention/throughput", "tokens/s"), numeric("attention/ratio", "")]})
+    bank_dir = make_bank(
+        tmp_path / "questions",
+        {**QUIZ_BANK, "t/units.yaml": [numeric("attention/throughput", "tokens/s"), numeric("attention/ratio", "")]},
+    )
     monkeypatch.setenv("LLMPREP_BANK", str(bank_dir))
     bank = load_bank()
     store = open_store()
@@ -64,11 +77,19 @@ def quiz(tmp_path, monkeypatch):
         clock = Clock()
         monkeypatch.setattr("builtins.input", Script(lines, clock))
         console = Console(file=io.StringIO(), record=True, width=400, color_system=None)
-        session = Session(store, make_scheduler(0.9), [bank.questions[i] for i in ids], lang=lang, cram=cram,
-                          console=console, clock=clock)
+        session = Session(
+            store,
+            make_scheduler(0.9),
+            [bank.questions[i] for i in ids],
+            lang=lang,
+            cram=cram,
+            console=console,
+            clock=clock,
+        )
         session.run()
         reviews = store.conn.execute(
-            "SELECT question_id, rating, typed_answer, correct FROM reviews ORDER BY id").fetchall()
+            "SELECT question_id, rating, typed_answer, correct FROM reviews ORDER BY id"
+        ).fetchall()
         return session, console.export_text(), reviews
 
     yield run
@@ -129,12 +150,21 @@ def test_cram_again_comes_back_and_the_summary_counts_what_was_practised(quiz):
     assert line.startswith("Cram: 3 practised (Again 1, Good 2), 1 of them back after Again, 0 skipped")
     assert line.endswith("; the schedule is untouched.")
     zh = headline(session.tally, "zh")
-    assert zh.startswith("突击练习：练习 3 题（重来 1，良好 2），其中 1 次为重来后再现，跳过 0 题") and "未改动复习计划" in zh
+    assert (
+        zh.startswith("突击练习：练习 3 题（重来 1，良好 2），其中 1 次为重来后再现，跳过 0 题")
+        and "未改动复习计划" in zh
+    )
 
 
-@pytest.mark.parametrize("qid, prompt", [("attention/throughput", "Your answer [tokens/s]: "),
-                                         ("attention/ratio", "Your answer: "),
-                                         (NUMERIC, "Your answer [GiB]: ")], ids=["tokens/s", "unitless", "GiB"])
+@pytest.mark.parametrize(
+    "qid, prompt",
+    [
+        ("attention/throughput", "Your answer [tokens/s]: "),
+        ("attention/ratio", "Your answer: "),
+        (NUMERIC, "Your answer [GiB]: "),
+    ],
+    ids=["tokens/s", "unitless", "GiB"],
+)
 def test_the_unit_is_shown_literally(quiz, qid, prompt):
     _, out, _ = quiz([qid], [])
     assert prompt in out

@@ -11,7 +11,11 @@ pytestmark = pytest.mark.slow
 
 RATE = r"\[Enter = \d \w+\]: |4 Easy \([^)]*\): "
 
-CONCEPT, CHOICE, NUMERIC = "attention/why-scale-by-sqrt-dk", "attention/scale-choice-quiz", "attention/kv-cache-bytes-7b"
+CONCEPT, CHOICE, NUMERIC = (
+    "attention/why-scale-by-sqrt-dk",
+    "attention/scale-choice-quiz",
+    "attention/kv-cache-bytes-7b",
+)
 
 
 def test_each_type_undo_skip_and_ctrl_c(spawn, db):
@@ -79,7 +83,11 @@ def test_schedule_matches_fsrs_called_directly(spawn, db):
         direct, _ = scheduler.review_card(Card(), Rating(rating), review_datetime=when)
         ours = json.loads(card_json)
         assert ours["due"] == direct.to_dict()["due"], qid
-        assert (ours["stability"], ours["difficulty"], ours["state"]) == (direct.stability, direct.difficulty, direct.state.value)
+        assert (ours["stability"], ours["difficulty"], ours["state"]) == (
+            direct.stability,
+            direct.difficulty,
+            direct.state.value,
+        )
     stored = {qid: json.loads(card) for qid, card in db("SELECT question_id, card_json FROM cards")}
     assert len(stored) == 3
 
@@ -133,7 +141,10 @@ def test_daily_new_limit_from_config(spawn, db, llmprep_home):
 def test_malformed_config_is_one_line(spawn, llmprep_home):
     (llmprep_home / "config.yaml").write_text("new_per_dya: 5\n")
     child = spawn("quiz")
-    child.expect("llmprep: error: .*config.yaml:1: unknown key 'new_per_dya' in the config \\(fix: did you mean 'new_per_day'\\?\\)")
+    child.expect(
+        "llmprep: error: .*config.yaml:1: unknown key 'new_per_dya' in the config"
+        " \\(fix: did you mean 'new_per_day'\\?\\)"
+    )
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 1
@@ -142,8 +153,10 @@ def test_malformed_config_is_one_line(spawn, llmprep_home):
 def test_the_quiz_never_imports_torch(quiz_env):
     import sys
 
-    probe = ("import sys\nfrom llmprep.cli.app import main\ntry:\n    main(['quiz'])\nexcept SystemExit:\n    pass\n"
-             "print('TORCH' if 'torch' in sys.modules else 'NO-TORCH')")
+    probe = (
+        "import sys\nfrom llmprep.cli.app import main\ntry:\n    main(['quiz'])\nexcept SystemExit:\n    pass\n"
+        "print('TORCH' if 'torch' in sys.modules else 'NO-TORCH')"
+    )
     child = pexpect.spawn(sys.executable, ["-c", probe], env=quiz_env, encoding="utf-8", timeout=30)
     child.expect("> ")
     child.sendline("")

@@ -18,12 +18,27 @@ def test_streak_counts_consecutive_days():
 
 
 def test_stats_json_reflects_the_store(tmp_path):
-    bank = make_bank(tmp_path / "q", {"t/a.yaml": [concept("attention/a"), concept("attention/b"),
-                                                    concept("normalization/c", topic="normalization")]})
+    bank = make_bank(
+        tmp_path / "q",
+        {
+            "t/a.yaml": [
+                concept("attention/a"),
+                concept("attention/b"),
+                concept("normalization/c", topic="normalization"),
+            ]
+        },
+    )
     store = open_store()
     now = datetime.now(timezone.utc)
-    due_now = {"card_id": 1, "state": 2, "step": None, "stability": 10.0, "difficulty": 5.0,
-               "due": (now - timedelta(hours=1)).isoformat(), "last_review": (now - timedelta(days=2)).isoformat()}
+    due_now = {
+        "card_id": 1,
+        "state": 2,
+        "step": None,
+        "stability": 10.0,
+        "difficulty": 5.0,
+        "due": (now - timedelta(hours=1)).isoformat(),
+        "last_review": (now - timedelta(days=2)).isoformat(),
+    }
     later = {**due_now, "state": 1, "step": 0, "due": (now + timedelta(days=3)).isoformat()}
     for qid, card, ok in (("attention/a", due_now, True), ("attention/b", later, False), ("gone/removed", later, True)):
         card_store.record(store, card_store.Review(qid, 3 if ok else 1, now, 500, "choice", "B", ok), None, card)

@@ -30,9 +30,18 @@ def build_store(home: Path, reviews: int = 300) -> Path:
     store = open_store()
     for i in range(reviews):
         at = T0 + timedelta(minutes=i)
-        card = {"card_id": i, "state": 2, "step": None, "stability": 3.0, "difficulty": 5.0,
-                "due": (at + timedelta(days=3)).isoformat(), "last_review": at.isoformat()}
-        review = card_store.Review(f"attention/q-{i % 40}", 1 + i % 4, at, 900, "concept", "my answer " * 20, i % 2 == 0)
+        card = {
+            "card_id": i,
+            "state": 2,
+            "step": None,
+            "stability": 3.0,
+            "difficulty": 5.0,
+            "due": (at + timedelta(days=3)).isoformat(),
+            "last_review": at.isoformat(),
+        }
+        review = card_store.Review(
+            f"attention/q-{i % 40}", 1 + i % 4, at, 900, "concept", "my answer " * 20, i % 2 == 0
+        )
         card_store.record(store, review, None, card)
     store.record_attempt("softmax", "fail", seed=1)
     store.close()
@@ -111,12 +120,18 @@ def every_command(tmp_path: Path, export_file: Path) -> dict[str, list[str]]:
     drill.parent.mkdir(exist_ok=True)
     drill.write_text("# llmprep: attention\n" + (REPO / "solutions" / "attention" / "reference.py").read_text())
     return {
-        "quiz": ["quiz"], "quiz-cram": ["quiz", "--cram"], "stats": ["stats"], "stats-json": ["stats", "--json"],
-        "drills": ["drills"], "list-status": ["list", "--status", "due"],
+        "quiz": ["quiz"],
+        "quiz-cram": ["quiz", "--cram"],
+        "stats": ["stats"],
+        "stats-json": ["stats", "--json"],
+        "drills": ["drills"],
+        "list-status": ["list", "--status", "due"],
         "export": ["progress", "export", str(tmp_path / "again.json")],
         "import": ["progress", "import", str(export_file)],
-        "reset-one": ["progress", "reset", "attention/q-1", "--yes"], "reset-all": ["progress", "reset", "--all", "--yes"],
-        "hint": ["hint", "softmax"], "solution": ["solution", "softmax", "--give-up"],
+        "reset-one": ["progress", "reset", "attention/q-1", "--yes"],
+        "reset-all": ["progress", "reset", "--all", "--yes"],
+        "hint": ["hint", "softmax"],
+        "solution": ["solution", "softmax", "--give-up"],
         "grade": ["grade", str(drill), "--device", "cpu"],
     }
 
@@ -137,8 +152,11 @@ def test_a_damaged_page_stops_every_command_in_one_line(tmp_path, llmprep_home, 
 
 
 @pytest.mark.parametrize("damage", DAMAGE, ids=[d.__name__ for d in DAMAGE])
-@pytest.mark.parametrize("args", [["quiz"], ["stats"], ["progress", "reset", "attention/q-1", "--yes"], ["hint", "softmax"]],
-                         ids=["quiz", "stats", "reset", "hint"])
+@pytest.mark.parametrize(
+    "args",
+    [["quiz"], ["stats"], ["progress", "reset", "attention/q-1", "--yes"], ["hint", "softmax"]],
+    ids=["quiz", "stats", "reset", "hint"],
+)
 def test_each_kind_of_damage_is_reported_and_left_alone(llmprep_home, damage, args):
     path = build_store(llmprep_home)
     damage(path)
@@ -148,8 +166,11 @@ def test_each_kind_of_damage_is_reported_and_left_alone(llmprep_home, damage, ar
     assert_one_line_error(run_cli(*args, input=""), path)  # and again: the first report did not "repair" it
 
 
-@pytest.mark.parametrize("args", [["stats"], ["progress", "export", "out.json"], ["progress", "reset", "--all", "--yes"]],
-                         ids=["stats", "export", "reset-all"])
+@pytest.mark.parametrize(
+    "args",
+    [["stats"], ["progress", "export", "out.json"], ["progress", "reset", "--all", "--yes"]],
+    ids=["stats", "export", "reset-all"],
+)
 def test_damage_found_after_the_open_gives_the_same_line(tmp_path, llmprep_home, args):
     """The file looks unchanged since its last check (same size, mtime and inode), so the open skips
     quick_check; the damage surfaces as sqlite3.DatabaseError in the middle of the command. These

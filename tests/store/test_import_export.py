@@ -23,8 +23,15 @@ def fill(reviews: int = 3) -> None:
     store = open_store()
     for i in range(reviews):
         at = T0 + timedelta(minutes=i)
-        card = {"card_id": i, "state": 2, "step": None, "stability": 3.0, "difficulty": 5.0,
-                "due": (at + timedelta(days=2)).isoformat(), "last_review": at.isoformat()}
+        card = {
+            "card_id": i,
+            "state": 2,
+            "step": None,
+            "stability": 3.0,
+            "difficulty": 5.0,
+            "due": (at + timedelta(days=2)).isoformat(),
+            "last_review": at.isoformat(),
+        }
         card_store.record(store, card_store.Review(QUESTIONS[i % 2], 3, at, 800, "concept", "typed", True), None, card)
     store.record_attempt("softmax", "pass", seed=4, duration_s=1.5)
     store.set_hint_stage("softmax", 2)
@@ -48,9 +55,20 @@ def export_data(tmp_path, monkeypatch, llmprep_home) -> dict:
 def home_with_progress(llmprep_home):
     store = open_store()
     at = T0 - timedelta(days=1)
-    card_store.record(store, card_store.Review("attention/scale-choice-quiz", 4, at, 500, "choice"), None,
-                      {"card_id": 9, "state": 2, "step": None, "stability": 9.0, "difficulty": 4.0,
-                       "due": (at + timedelta(days=9)).isoformat(), "last_review": at.isoformat()})
+    card_store.record(
+        store,
+        card_store.Review("attention/scale-choice-quiz", 4, at, 500, "choice"),
+        None,
+        {
+            "card_id": 9,
+            "state": 2,
+            "step": None,
+            "stability": 9.0,
+            "difficulty": 4.0,
+            "due": (at + timedelta(days=9)).isoformat(),
+            "last_review": at.isoformat(),
+        },
+    )
     store.close()
     return llmprep_home
 
@@ -65,6 +83,7 @@ def edit(change):
         data = json.loads(json.dumps(data))
         change(data)
         return data
+
     return apply
 
 
@@ -99,12 +118,16 @@ BAD_FILES = {
     "not-json": (text("progress of mine"), "is not valid JSON (Expecting value at line 1 column 1)"),
     "empty-file": (text(""), "is not valid JSON"),
     "truncated-json": (lambda data: json.dumps(data, indent=1)[:300], "is not valid JSON (Unterminated string"),
-    "cut-between-entries": (lambda data: json.dumps(data)[:json.dumps(data).index('"reviews"')],
-                            "is cut short: its JSON stops at line 1 column"),
+    "cut-between-entries": (
+        lambda data: json.dumps(data)[: json.dumps(data).index('"reviews"')],
+        "is cut short: its JSON stops at line 1 column",
+    ),
     "not-utf8": (text(b"\xff\xfe{\x00}"), "is not a progress export: byte 0 is not UTF-8 text"),
     "json-list": (text("[]"), "is not a progress export: it is a JSON list, not an object"),
-    "package-json": (text('{"name": "web", "version": "1.0.0", "dependencies": {}}'),
-                     'it has no "format" field (keys: ["dependencies", "name", "version"])'),
+    "package-json": (
+        text('{"name": "web", "version": "1.0.0", "dependencies": {}}'),
+        'it has no "format" field (keys: ["dependencies", "name", "version"])',
+    ),
     "anki-format": (setitem("", "format", "anki"), 'is not a progress export: "format" is "anki"'),
     "future-version": (setitem("", "version", 3), "has export version 3, this llmprep reads versions 1, 2"),
     "version-as-text": (setitem("", "version", "2"), 'has export version "2"'),
@@ -119,21 +142,51 @@ BAD_FILES = {
     "rating-zero": (setitem("reviews.0", "rating", 0), "reviews[0].rating is 0, expected an integer from 1 to 4"),
     "rating-as-text": (setitem("reviews.0", "rating", "3"), 'reviews[0].rating is "3", expected an integer'),
     "rating-as-bool": (setitem("reviews.0", "rating", True), "reviews[0].rating is true"),
-    "bad-date": (setitem("reviews.1", "reviewed_at", "yesterday"), 'reviews[1].reviewed_at is "yesterday", expected a time'),
-    "date-without-zone": (setitem("cards.0", "due", "2026-11-03T09:00:00"), "cards[0].due is \"2026-11-03T09:00:00\", expected a time with its time zone"),
-    "bad-question-id": (setitem("cards.1", "question_id", "Attention Q1"), 'cards[1].question_id is "Attention Q1", expected a question id'),
-    "card-not-json": (setitem("cards.0", "card_json", "{"), "cards[0].card_json is \"{\", expected a card as JSON text"),
-    "card-bad-state": (setitem("cards.0", "card_json", '{"state": 7, "due": "2026-11-03T09:00:00+00:00"}'),
-                       "cards[0].card_json holds a card whose state is 7, expected an integer from 1 to 3"),
+    "bad-date": (
+        setitem("reviews.1", "reviewed_at", "yesterday"),
+        'reviews[1].reviewed_at is "yesterday", expected a time',
+    ),
+    "date-without-zone": (
+        setitem("cards.0", "due", "2026-11-03T09:00:00"),
+        'cards[0].due is "2026-11-03T09:00:00", expected a time with its time zone',
+    ),
+    "bad-question-id": (
+        setitem("cards.1", "question_id", "Attention Q1"),
+        'cards[1].question_id is "Attention Q1", expected a question id',
+    ),
+    "card-not-json": (setitem("cards.0", "card_json", "{"), 'cards[0].card_json is "{", expected a card as JSON text'),
+    "card-bad-state": (
+        setitem("cards.0", "card_json", '{"state": 7, "due": "2026-11-03T09:00:00+00:00"}'),
+        "cards[0].card_json holds a card whose state is 7, expected an integer from 1 to 3",
+    ),
     "card-state-disagrees": (setitem("cards.0", "state", 1), "cards[0].state is 1 but its card_json says 2"),
-    "negative-duration": (setitem("reviews.0", "duration_ms", -5), "reviews[0].duration_ms is -5, expected an integer >= 0"),
-    "bad-status": (setitem("drill_attempts.0", "status", "won"), 'drill_attempts[0].status is "won", expected one of pass'),
-    "bad-drill-id": (setitem("drill_attempts.0", "drill_id", "../x"), 'drill_attempts[0].drill_id is "../x", expected a drill id'),
-    "negative-hint-stage": (setitem("hint_stages.0", "stage", -1), "hint_stages[0].stage is -1, expected an integer >= 0"),
+    "negative-duration": (
+        setitem("reviews.0", "duration_ms", -5),
+        "reviews[0].duration_ms is -5, expected an integer >= 0",
+    ),
+    "bad-status": (
+        setitem("drill_attempts.0", "status", "won"),
+        'drill_attempts[0].status is "won", expected one of pass',
+    ),
+    "bad-drill-id": (
+        setitem("drill_attempts.0", "drill_id", "../x"),
+        'drill_attempts[0].drill_id is "../x", expected a drill id',
+    ),
+    "negative-hint-stage": (
+        setitem("hint_stages.0", "stage", -1),
+        "hint_stages[0].stage is -1, expected an integer >= 0",
+    ),
     "last-entry-bad": (last_review_bad, "reviews[9].rating is 9"),
-    "three-problems": (edit(lambda d: [d["reviews"][0].update(rating=0), d["reviews"][2].update(rating=9),
-                                       d["cards"][1].update(due="soon")]),
-                       'cards[1].due is "soon", expected a time like 2026-11-01T09:00:00.000000Z (2 more problems after it)'),
+    "three-problems": (
+        edit(
+            lambda d: [
+                d["reviews"][0].update(rating=0),
+                d["reviews"][2].update(rating=9),
+                d["cards"][1].update(due="soon"),
+            ]
+        ),
+        'cards[1].due is "soon", expected a time like 2026-11-01T09:00:00.000000Z (2 more problems after it)',
+    ),
 }
 
 
@@ -161,7 +214,8 @@ def test_a_missing_file_is_named(tmp_path, home_with_progress):
     result = run_cli("progress", "import", str(tmp_path / "nowhere.json"))
     assert result.returncode == 1 and result.stderr.strip().splitlines() == [
         f"llmprep: error: {tmp_path / 'nowhere.json'} does not exist (fix: give the path of a file made by "
-        "`llmprep progress export`)"]
+        "`llmprep progress export`)"
+    ]
     assert state_of(home_with_progress) == before
 
 
@@ -182,7 +236,9 @@ def test_ids_not_in_this_bank_are_kept_and_named(tmp_path, export_data, home_wit
     path.write_text(json.dumps(data), encoding="utf-8")
     done = run_cli("progress", "import", str(path))
     assert done.returncode == 0, done.stderr
-    assert "(2 id(s) not in this bank, kept for when they are: attention/from-a-newer-bank, future_drill)" in done.stdout
+    assert (
+        "(2 id(s) not in this bank, kept for when they are: attention/from-a-newer-bank, future_drill)" in done.stdout
+    )
     assert "attention/from-a-newer-bank" in card_store.cards(open_store())
 
 
@@ -203,7 +259,10 @@ def test_hint_stages_travel_with_the_export(tmp_path, monkeypatch):
     out = tmp_path / "progress.json"
     assert run_cli("progress", "export", str(out)).returncode == 0
     assert json.loads(out.read_text())["hint_stages"][0] | {"updated_at": None} == {
-        "drill_id": "softmax", "stage": 2, "updated_at": None}
+        "drill_id": "softmax",
+        "stage": 2,
+        "updated_at": None,
+    }
     monkeypatch.setenv("LLMPREP_HOME", str(tmp_path / "desktop"))
     assert "0 hint stages" not in run_cli("progress", "import", str(out)).stdout
     shown = run_cli("hint", "softmax", "--again").stdout

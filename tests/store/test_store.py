@@ -15,7 +15,7 @@ from llmprep.store import open_store
 from llmprep.store.db import DB_NAME
 from llmprep.store.migrations import MIGRATIONS
 from llmprep.store.transfer import export, import_, reset
-from tests.helpers import concept, make_bank, run_cli
+from tests.helpers import run_cli
 
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=timezone.utc)
 
@@ -26,8 +26,15 @@ def review(qid: str, minutes: int, rating: int = 3) -> card_store.Review:
 
 def card(due_minutes: int, last: int | None = None) -> dict:
     due = (T0 + timedelta(minutes=due_minutes)).isoformat()
-    return {"card_id": 1, "state": 2, "step": None, "stability": 3.0, "difficulty": 5.0, "due": due,
-            "last_review": None if last is None else (T0 + timedelta(minutes=last)).isoformat()}
+    return {
+        "card_id": 1,
+        "state": 2,
+        "step": None,
+        "stability": 3.0,
+        "difficulty": 5.0,
+        "due": due,
+        "last_review": None if last is None else (T0 + timedelta(minutes=last)).isoformat(),
+    }
 
 
 def test_migration_from_v1_keeps_data_and_writes_a_backup(llmprep_home):
@@ -57,7 +64,9 @@ def test_interrupted_transaction_leaves_nothing_half_written(llmprep_home):
     store = open_store()
     with pytest.raises(KeyboardInterrupt):
         with store.transaction() as conn:
-            conn.execute("INSERT INTO reviews (question_id, rating, reviewed_at, qtype) VALUES ('a/b', 3, 'x', 'concept')")
+            conn.execute(
+                "INSERT INTO reviews (question_id, rating, reviewed_at, qtype) VALUES ('a/b', 3, 'x', 'concept')"
+            )
             raise KeyboardInterrupt
     assert store.conn.execute("SELECT COUNT(*) FROM reviews").fetchone() == (0,)
 
@@ -163,12 +172,16 @@ def test_hint_stages_move_from_hints_json_into_the_store(llmprep_home):
     assert "hint 3/" in run_cli("hint", "softmax").stdout  # and it advances from there
 
 
-@pytest.mark.parametrize("content, kept", [
-    ('{"softmax": 3}', {"softmax": 3}),
-    ('{"softmax": "2", "gelu": -1, "attention": true, "Lora": 1, "rope": 1}', {"rope": 1}),
-    ('[1, 2]', {}),
-    ('{"softmax": ', {}),
-], ids=["first-use", "bad-entries-dropped", "not-an-object", "cut-short"])
+@pytest.mark.parametrize(
+    "content, kept",
+    [
+        ('{"softmax": 3}', {"softmax": 3}),
+        ('{"softmax": "2", "gelu": -1, "attention": true, "Lora": 1, "rope": 1}', {"rope": 1}),
+        ("[1, 2]", {}),
+        ('{"softmax": ', {}),
+    ],
+    ids=["first-use", "bad-entries-dropped", "not-an-object", "cut-short"],
+)
 def test_hints_json_without_a_store_is_taken_in(llmprep_home, content, kept):
     (llmprep_home / "hints.json").write_text(content, encoding="utf-8")
     store = open_store()  # a new store: migrations 1..latest, the last one reads hints.json
@@ -203,7 +216,9 @@ def test_a_written_store_is_copied_on_close_at_most_every_ten_minutes(llmprep_ho
 def test_opening_the_store_loads_nothing_it_does_not_need():
     """The quiz opens the store on every start: the export reader stays out of it."""
     open_store().close()  # created and migrated: the next opens only check it
-    code = ("import sys; from llmprep.store import open_store; open_store().close(); "
-            "assert 'llmprep.store.export_format' not in sys.modules and 'shlex' not in sys.modules")
+    code = (
+        "import sys; from llmprep.store import open_store; open_store().close(); "
+        "assert 'llmprep.store.export_format' not in sys.modules and 'shlex' not in sys.modules"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr

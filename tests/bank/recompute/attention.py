@@ -3,5 +3,7 @@
 GIB = 2**30
 
 RECOMPUTE = {
-    "attention/kv-cache-bytes-7b": lambda i: 2 * i["layers"] * i["kv_heads"] * i["head_dim"] * i["bytes"] * i["tokens"] / GIB,
+    "attention/kv-cache-bytes-7b": lambda i: (
+        2 * i["layers"] * i["kv_heads"] * i["head_dim"] * i["bytes"] * i["tokens"] / GIB
+    ),
 }

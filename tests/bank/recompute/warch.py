@@ -64,10 +64,16 @@ RECOMPUTE = {
     "tokenization/lm-head-flops-per-token": lambda i: 2 * i["d_model"] * i["vocab"],
     # transformer-architecture
     "transformer-architecture/gpt2-small-block-params": lambda i: gpt_block_params(i["d_model"], i["d_ff"]),
-    "transformer-architecture/gpt2-small-total-params": lambda i: i["layers"] * gpt_block_params(i["d_model"], i["d_ff"])
-    + i["vocab"] * i["d_model"] + i["n_ctx"] * i["d_model"] + 2 * i["d_model"],
+    "transformer-architecture/gpt2-small-total-params": lambda i: (
+        i["layers"] * gpt_block_params(i["d_model"], i["d_ff"])
+        + i["vocab"] * i["d_model"]
+        + i["n_ctx"] * i["d_model"]
+        + 2 * i["d_model"]
+    ),
     "transformer-architecture/tied-embedding-savings": lambda i: i["vocab"] * i["d_model"],
-    "transformer-architecture/forward-flops-per-token": lambda i: 2 * i["params"] + 2 * i["layers"] * i["n_ctx"] * i["d_model"],
+    "transformer-architecture/forward-flops-per-token": lambda i: (
+        2 * i["params"] + 2 * i["layers"] * i["n_ctx"] * i["d_model"]
+    ),
     # attention
     "attention/fp16-exp-overflow-threshold": lambda i: math.log(i["fp16_max"]),
     "attention/score-flops-per-layer": lambda i: 4 * i["seq"] ** 2 * i["d_model"],
@@ -87,7 +93,9 @@ RECOMPUTE = {
     "ffn-activations/gelu-at-one": lambda i: i["x"] * 0.5 * (1 + math.erf(i["x"] / math.sqrt(2))),
     "ffn-activations/silu-at-two": lambda i: i["x"] / (1 + math.exp(-i["x"])),
     "ffn-activations/swiglu-hidden-llama": lambda i: swiglu_hidden(int(i["d_model"]), int(i["multiple"])),
-    "ffn-activations/llama2-70b-ffn-hidden": lambda i: swiglu_hidden(int(i["d_model"]), int(i["multiple"]), i["multiplier"]),
+    "ffn-activations/llama2-70b-ffn-hidden": lambda i: swiglu_hidden(
+        int(i["d_model"]), int(i["multiple"]), i["multiplier"]
+    ),
     "ffn-activations/llama13b-ffn-total-params": lambda i: i["layers"] * 3 * i["d_model"] * i["d_ff"],
     # classic-coding
     "classic-coding/lcs-clrs-example": lambda i: _checked(lcs_length, "ABCBDAB", "BDCABA", i),
