@@ -54,7 +54,8 @@ SYSTEM_READ = (
     "/sys/devices/system/cpu",
     "/sys/fs/cgroup",
 )
-# untested: no GPU was available when the sandbox was written
+# untested: no GPU was available when the sandbox was written (the driver reads PCI data in /sys)
+CUDA_READ = ("/sys/bus/pci", "/sys/devices", "/proc/driver", "/usr/share/nvidia", "/etc/nvidia")
 CUDA_DEVICES = (
     "/dev/nvidiactl",
     "/dev/nvidia0",
@@ -130,7 +131,7 @@ def sandbox_paths(file: Path, tmp: Path, hidden: list[str], cuda: bool) -> tuple
                 (farm / os.path.basename(part)).symlink_to(part)
             links[root] = str(farm)
             read += parts
-    system = [p for p in SYSTEM_READ if os.path.exists(p)]
+    system = [p for p in SYSTEM_READ + (CUDA_READ if cuda else ()) if os.path.exists(p)]
     devices = [p for p in CUDA_DEVICES if cuda and os.path.exists(p)]  # opened read-write, with ioctls
     learner = os.path.realpath(file)
     folder = os.path.dirname(learner)
