@@ -23,7 +23,8 @@ def load_config() -> Config:
     path = paths.home_dir() / CONFIG_NAME
     if not path.is_file():
         return Config()
-    from llmprep.bank.loader import BankError, Invalid, NodeReader, compose
+    from llmprep.bank.loader import BankError
+    from llmprep.yamlnode import Invalid, NodeReader, compose
 
     reader = NodeReader(str(path))
     try:

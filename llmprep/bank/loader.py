@@ -15,7 +15,7 @@ import yaml
 from llmprep.bank import schema as s
 from llmprep.errors import LlmprepError
 from llmprep.yamlnode import STR as _STR
-from llmprep.yamlnode import Invalid, NodeReader, Problem, compose  # noqa: F401 - re-exported for config.py
+from llmprep.yamlnode import Invalid, NodeReader, Problem, compose
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*(?:/[a-z0-9]+(?:[-_][a-z0-9]+)*)+$")
 TAXONOMY_FILE = "taxonomy.yaml"

@@ -30,8 +30,8 @@ def check(
 
 def _key_point_problems(bank) -> list:
     """Key points that their own text does not tick, reference answers not judged correct."""
-    from llmprep.bank.loader import Problem
     from llmprep.quiz.concept import self_check
+    from llmprep.yamlnode import Problem
 
     fix = "add the missing synonyms to `requires` (see questions/README.md, Key points)"
     return [
@@ -44,9 +44,9 @@ def _key_point_problems(bank) -> list:
 
 def _review_problems(bank) -> list:
     """drill.yaml `review`: each key a known mistake of the drill, each value a question answered in words."""
-    from llmprep.bank.loader import Problem
     from llmprep.drills.registry import check_drills
     from llmprep.study.mistakes import mistake_keys
+    from llmprep.yamlnode import Problem
 
     problems = []
     for drill in check_drills()[0].values():

@@ -46,7 +46,7 @@ def command(
         Console().print(render_result(result, verbose=state.verbose, lang=resolve_lang(lang)))
     record_result(result)  # after showing it: a broken store must not hide the result
     if result.diagnosis and not json_:
-        _review_the_mistake(result.drill, result.diagnosis["key"], resolve_lang(lang))
+        _review_the_mistake(result.drill, result.diagnosis.key, resolve_lang(lang))
     code = 0 if result.status == "pass" else 1
     if sys.stdout is sys.__stdout__:  # a real process, not a test runner: skip torch's teardown (~0.5 s)
         sys.stdout.flush()

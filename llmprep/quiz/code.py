@@ -1,6 +1,7 @@
 """A code question in the quiz: write the drill's stub, open $EDITOR, grade when the learner is ready.
 
-Only grading starts torch, in the grader's child process; the quiz process never imports it.
+Only grading imports torch: the grader's trusted side in this process (the reference, the comparison)
+and the learner's sandboxed child; the quiz imports it when a code question is graded, never before.
 """
 
 from __future__ import annotations

@@ -5,9 +5,9 @@ import shutil
 import pytest
 import yaml
 
-from llmprep.bank.loader import Invalid
 from llmprep.drills.registry import load_drill, read_drill
 from llmprep.errors import UsageError
+from llmprep.yamlnode import Invalid
 from tests.helpers import REPO
 
 TOPICS = {"attention", "alignment"}
