@@ -1,6 +1,6 @@
-"""`llmprep list` on a generated 1000-question bank vs importing typer, rich and yaml.
+"""`llmprep list` and `llmprep next` on a generated 1000-question bank vs importing typer, rich and yaml.
 
-Target (issue 2): median wall time of `llmprep list` <= 1.5x the import baseline, torch never loaded.
+Targets (issues 2, 10): median wall time of each <= 1.5x the import baseline, torch never loaded.
 Run: python benchmarks/startup_benchmark.py [--runs 15]
 """
 
@@ -21,6 +21,7 @@ from _synthetic import write_bank  # noqa: E402
 REPO = Path(__file__).resolve().parent.parent
 BASELINE = [sys.executable, "-c", "import typer, rich.console, yaml"]
 LIST = [sys.executable, "-m", "llmprep", "list"]
+NEXT = [sys.executable, "-m", "llmprep", "next"]
 TORCH_PROBE = [
     sys.executable,
     "-c",
@@ -51,12 +52,15 @@ def main() -> None:
         cold = time.perf_counter() - start
         baseline = median_wall(BASELINE, env, args.runs)
         warm = median_wall(LIST, env, args.runs)
+        advice = median_wall(NEXT, env, args.runs)
         probe = subprocess.run(TORCH_PROBE, env=env, capture_output=True, text=True).stderr.strip().splitlines()[-1]
     print(f"questions: {args.questions}, runs: {args.runs}")
     print(f"baseline (import typer, rich.console, yaml): {baseline * 1000:.0f} ms")
     print(f"llmprep list, cold cache (parse + validate):  {cold * 1000:.0f} ms")
     print(f"llmprep list, warm cache:                     {warm * 1000:.0f} ms")
     print(f"ratio warm/baseline: {warm / baseline:.2f} (target <= 1.50)")
+    print(f"llmprep next:                                 {advice * 1000:.0f} ms")
+    print(f"ratio next/baseline: {advice / baseline:.2f} (target <= 1.50)")
     print(f"torch after `llmprep list`: {probe}")
 
 
