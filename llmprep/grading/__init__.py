@@ -20,6 +20,10 @@ def grade_file(
     path: Path, drill_id: str | None = None, *, device: str = "auto", seed: int | None = None, **options
 ) -> "GradeResult":
     """Grade one file; raises UsageError for a missing file or an unknown drill. See grader.grade."""
+    import warnings
+
+    # torch warns at import when NumPy is absent, which llmprep never needs: one line of output stays one
+    warnings.filterwarnings("ignore", message="Failed to initialize NumPy")
     from llmprep.grading.grader import grade
 
     return grade(Path(path), drill_id, device=device, seed=seed, **options)

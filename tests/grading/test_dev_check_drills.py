@@ -32,7 +32,7 @@ def test_unbalanced_markers_and_forbidden_use_in_the_reference(tmp_path):
         source.replace("    # llmprep: solution end\n", "    return torch.softmax(x, dim)\n")
     )
     messages = [p.message for p in static_problems(load(folder))]
-    assert any("the reference uses forbidden torch.softmax" in m for m in messages)
+    assert any(m.startswith("the reference uses forbidden torch.") and m.endswith("softmax") for m in messages)
     assert any("solution region never closed" in m for m in messages)
 
 
@@ -52,9 +52,7 @@ def test_selfcheck_reports_weak_cases_and_misnamed_mistakes(tmp_path):
     cases = cases.replace(
         "        return ref.softmax(x, dim=-1)\n", "        return ref.softmax(x, dim=dim)\n"
     )  # = reference
-    cases = cases.replace('Mistake("sums_everything"', 'Mistake("unstable_again"').replace(
-        "sums_everything)", "unstable)"
-    )
+    cases = cases.replace('"sums_everything",', '"unstable_again",').replace("sums_everything,\n", "unstable,\n")
     (folder / "cases.py").write_text(cases)
     reference = (folder / "reference.py").read_text().replace("[0.5000, 0.5000, 0.0000]", "[0.4000, 0.6000, 0.0000]")
     (folder / "reference.py").write_text(reference)
