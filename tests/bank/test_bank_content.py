@@ -76,6 +76,7 @@ def test_every_seed_has_a_coverage_map():
 
 
 @pytest.mark.parametrize("path", coverage_maps(), ids=lambda p: p.name)
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="the seed documents (../shared/seeds) are not beside this checkout")
 def test_every_seed_heading_is_covered(bank, path):
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert set(data) == {"version", "seed", "headings"} and data["version"] == 1
