@@ -1,7 +1,6 @@
 """The llmprep command line: small command modules joined here, errors caught once at the edge."""
 
 import sys
-import traceback
 from typing import Annotated, Optional
 
 import typer
@@ -85,6 +84,8 @@ def main(argv: Optional[list[str]] = None) -> None:
         app(args=args, prog_name="llmprep")
     except LlmprepError as err:
         if state.verbose:
+            import traceback
+
             traceback.print_exc()
         print(f"llmprep: error: {err}", file=sys.stderr)
         sys.exit(err.exit_code)

@@ -1,8 +1,5 @@
 """`llmprep bench FILE`: your passing drill file vs the reference vs PyTorch's own kernel."""
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -28,6 +25,10 @@ def command(
     ] = False,
 ) -> None:
     """Time your code against the reference and PyTorch's built-in or fused equivalent."""
+    import json
+    import subprocess
+    import sys
+
     from rich.console import Console
     from rich.table import Table
 
