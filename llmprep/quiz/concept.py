@@ -2,7 +2,7 @@
 
 A key point lists `requires`: concept groups that must all appear, un-negated, in one sentence of
 the answer that makes a claim (any phrase of a group will do, English or Chinese), and `wrong`:
-misconceptions, each a few groups joined by `+`, which contradict the point when one sentence holds
+misconceptions, each a few groups joined by `+`, which contradict the point when one clause holds
 them all un-negated. A phrase matches whole words and their regular inflections (`grow`: grows,
 growing; irregular forms such as `grew` must be listed), `*` ends a prefix (`saturat*`), code is
 matched by its parts (`no_sync` in `model.no_sync()`), and Chinese phrases match as substrings.

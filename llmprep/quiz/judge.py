@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from llmprep.bank.schema import Question
 
 VERDICTS = ("correct", "partial", "wrong")
-RATING_FOR = {"correct": 3, "partial": 2, "wrong": 1}
 
 
 class AnswerFormatError(ValueError):
