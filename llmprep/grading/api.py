@@ -59,3 +59,12 @@ class Mistake:
     key: str
     message: str  # e.g. "forgot the 1/sqrt(d_k) scale"
     impl: Callable[..., Any]
+
+
+def full_precision_only(ctx, cases: list[Case], names: set[str]) -> list[Case]:
+    """Drop the named large-magnitude cases in bf16/fp16: there the reference itself overflows or keeps
+    no significant digits (measured on the CPU by benchmarks/half_tolerance.py), so they would grade
+    rounding, not the learner. float32/float64 (and drills without tensors) run them all."""
+    if ctx.dtype_name in (None, "float32", "float64"):
+        return cases
+    return [case for case in cases if case.name not in names]

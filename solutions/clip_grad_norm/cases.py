@@ -1,6 +1,6 @@
 import torch
 
-from llmprep.grading.api import Case, Mistake
+from llmprep.grading.api import Case, Mistake, full_precision_only
 
 
 def _params(ctx, shapes, scale=1.0, no_grad=()):
@@ -11,15 +11,6 @@ def _params(ctx, shapes, scale=1.0, no_grad=()):
             p.grad = ctx.randn(*shape) * scale
         params.append(p)
     return params
-
-
-def _full_precision_only(ctx, cases, names):
-    """Drop the named large-magnitude cases in bf16/fp16: there the reference itself overflows or
-    keeps no significant digits (measured on the CPU by benchmarks/half_tolerance.py), so they would
-    grade rounding, not the learner. float32/float64 run them."""
-    if ctx.dtype in (torch.float32, torch.float64):
-        return cases
-    return [case for case in cases if case.name not in names]
 
 
 def cases(ctx):
@@ -39,7 +30,7 @@ def cases(ctx):
         Case("large_grads", (_params(ctx, [(8, 8), (8,)], scale=1e3), 1.0), kind="edge", note="gradients of size 1e3"),
         Case("zero_grads", (_params(ctx, [(3, 3)], scale=0.0), 1.0), kind="edge", note="all gradients zero: norm 0"),
     ]
-    return _full_precision_only(ctx, out, {"large_grads"})
+    return full_precision_only(ctx, out, {"large_grads"})
 
 
 def observe(output, args, kwargs):

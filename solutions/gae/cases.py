@@ -1,15 +1,6 @@
 import torch
 
-from llmprep.grading.api import Case, Mistake
-
-
-def _full_precision_only(ctx, cases, names):
-    """Drop the named large-magnitude cases in bf16/fp16: there the reference itself overflows or
-    keeps no significant digits (measured on the CPU by benchmarks/half_tolerance.py), so they would
-    grade rounding, not the learner. float32/float64 run them."""
-    if ctx.dtype in (torch.float32, torch.float64):
-        return cases
-    return [case for case in cases if case.name not in names]
+from llmprep.grading.api import Case, Mistake, full_precision_only
 
 
 def cases(ctx):
@@ -49,7 +40,7 @@ def cases(ctx):
             note="only the bootstrap value is non-zero",
         ),
     ]
-    return _full_precision_only(ctx, out, {"large_rewards"})
+    return full_precision_only(ctx, out, {"large_rewards"})
 
 
 def check(output, args, kwargs):

@@ -1,6 +1,6 @@
 import torch
 
-from llmprep.grading.api import Case, Mistake
+from llmprep.grading.api import Case, Mistake, full_precision_only
 
 
 def _micro(ctx, sizes, p_mask=0.7):
@@ -9,15 +9,6 @@ def _micro(ctx, sizes, p_mask=0.7):
         losses.append(ctx.rand(b, T) * 5)
         masks.append(ctx.rand(b, T) < p_mask)
     return losses, masks
-
-
-def _full_precision_only(ctx, cases, names):
-    """Drop the named large-magnitude cases in bf16/fp16: there the reference itself overflows or
-    keeps no significant digits (measured on the CPU by benchmarks/half_tolerance.py), so they would
-    grade rounding, not the learner. float32/float64 run them."""
-    if ctx.dtype in (torch.float32, torch.float64):
-        return cases
-    return [case for case in cases if case.name not in names]
 
 
 def cases(ctx):
@@ -52,7 +43,7 @@ def cases(ctx):
             note="losses of size 1e4",
         ),
     ]
-    return _full_precision_only(ctx, out, {"large_losses"})
+    return full_precision_only(ctx, out, {"large_losses"})
 
 
 def _mean_then_divide(token_losses, masks):

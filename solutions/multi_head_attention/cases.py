@@ -2,17 +2,7 @@ import math
 
 import torch
 
-from llmprep.grading.api import Case, Mistake
-
-
-def _full_precision_only(ctx, cases, names):
-    """Drop the named large-magnitude cases in bf16/fp16: there the reference itself overflows or
-    keeps no significant digits (measured on the CPU by benchmarks/half_tolerance.py), so they would
-    grade rounding, not the learner. float32/float64 run them."""
-    if ctx.dtype in (torch.float32, torch.float64):
-        return cases
-    return [case for case in cases if case.name not in names]
-
+from llmprep.grading.api import Case, Mistake, full_precision_only
 
 # "large inputs": |x| ~ 30 makes scores ~1e3, so any valid order of operations moves each score by
 # eps * 1e3, and the projections' gradients are sums of |x| * |d score| terms of size ~1e3 that cancel
@@ -55,7 +45,7 @@ def cases(ctx):
             tol_scale=LARGE_TOL_SCALE.get(ctx.dtype, 1.0),
         ),
     ]
-    return _full_precision_only(ctx, out, {"large inputs"})
+    return full_precision_only(ctx, out, {"large inputs"})
 
 
 def mistakes(ref):

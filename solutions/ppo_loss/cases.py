@@ -1,6 +1,6 @@
 import torch
 
-from llmprep.grading.api import Case, Mistake
+from llmprep.grading.api import Case, Mistake, full_precision_only
 
 # Per-dtype (rtol, atol) for the gradients of the inputs each case marks requires_grad, in place of
 # the engine's default (10x the forward tolerance), which would be looser here.
@@ -14,15 +14,6 @@ def _inputs(ctx, *shape, spread=0.3):
     # ratios spread around 1 so that some fall inside and some outside [1 - eps, 1 + eps]
     new = (old + ctx.randn(*shape) * spread).requires_grad_()
     return new, old, ctx.randn(*shape)
-
-
-def _full_precision_only(ctx, cases, names):
-    """Drop the named large-magnitude cases in bf16/fp16: there the reference itself overflows or
-    keeps no significant digits (measured on the CPU by benchmarks/half_tolerance.py), so they would
-    grade rounding, not the learner. float32/float64 run them."""
-    if ctx.dtype in (torch.float32, torch.float64):
-        return cases
-    return [case for case in cases if case.name not in names]
 
 
 def cases(ctx):
@@ -55,7 +46,7 @@ def cases(ctx):
             note="advantages of size 1e4",
         ),
     ]
-    return _full_precision_only(ctx, out, {"large_advantages"})
+    return full_precision_only(ctx, out, {"large_advantages"})
 
 
 def _surrogates(log_probs, old_log_probs, advantages, clip_eps):

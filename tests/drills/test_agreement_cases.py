@@ -2,49 +2,15 @@
 tol_scale they declare), and the properties grader v2 checks (max_intermediate, frozen
 parameters) hold for the references and fail for the mistakes they target."""
 
-import importlib.util
-
 import pytest
 import torch
 from torch.utils._python_dispatch import TorchDispatchMode
 
 from llmprep.paths import solutions_dir
-from tests.drills.agreement import reference
+from tests.drills.agreement import case_ctx, cases_of, reference
 
 SEEDS = range(20)
 DTYPES = {"float32": torch.float32, "float64": torch.float64}
-
-
-class Ctx:
-    """What cases(ctx) builds inputs with (the grader's own Ctx, kept minimal here)."""
-
-    def __init__(self, dtype, seed):
-        self.dtype, self.device, self.seed = dtype, torch.device("cpu"), seed
-        self.gen = torch.Generator().manual_seed(seed)
-
-    def _shape(self, shape):
-        return tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
-
-    def randn(self, *shape, dtype=None):
-        return torch.randn(self._shape(shape), generator=self.gen, dtype=torch.float64).to(dtype or self.dtype)
-
-    def rand(self, *shape, dtype=None):
-        return torch.rand(self._shape(shape), generator=self.gen, dtype=torch.float64).to(dtype or self.dtype)
-
-    def randint(self, low, high, shape, dtype=torch.int64):
-        return torch.randint(low, high, tuple(shape), generator=self.gen).to(dtype)
-
-    def tensor(self, data, dtype=None):
-        t = torch.as_tensor(data)
-        return t if dtype is None and not t.is_floating_point() else t.to(dtype or self.dtype)
-
-
-def cases_of(drill_id):
-    path = solutions_dir() / drill_id / "cases.py"
-    spec = importlib.util.spec_from_file_location(f"_cases_{drill_id}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def within(got, want, rtol, atol, scale=1.0):
@@ -67,7 +33,7 @@ def test_softmax_accepts_exp_of_x_minus_logsumexp_with_the_cases_tol_scale(dtype
     rtol, atol = {"float32": (1e-5, 1e-7), "float64": (1e-10, 1e-12)}[dtype]  # drill.yaml
     cases, ref, needed = cases_of("softmax"), reference("softmax"), []
     for seed in SEEDS:
-        for case in cases.cases(Ctx(DTYPES[dtype], seed)):
+        for case in cases.cases(case_ctx(DTYPES[dtype], seed)):
             x = case.args[0].clone().requires_grad_()
             want, got = ref.softmax(x, **case.kwargs), _lse_softmax(x, **case.kwargs)
             upstream = torch.randn(want.shape, generator=torch.Generator().manual_seed(seed), dtype=want.dtype)
@@ -86,7 +52,7 @@ def test_softmax_tol_scale_still_rejects_the_mistakes():
     for seed in range(5):
         for mistake in cases.mistakes(ref):
             rejected = False
-            for case in cases.cases(Ctx(torch.float32, seed)):
+            for case in cases.cases(case_ctx(torch.float32, seed)):
                 want = ref.softmax(*case.args, **case.kwargs)
                 rejected |= not within(mistake.impl(*case.args, **case.kwargs), want, 1e-5, 1e-7, case.tol_scale)
             assert rejected, (seed, mistake.key)
@@ -120,7 +86,7 @@ def test_flash_attention_reference_fits_max_intermediate_and_score_rows_do_not(s
     cases, ref = cases_of("flash_attention"), reference("flash_attention")
     mistakes = {m.key: m.impl for m in cases.mistakes(ref)}
     for dtype in DTYPES.values():
-        plan = cases.cases(Ctx(dtype, seed))
+        plan = cases.cases(case_ctx(dtype, seed))
         assert all(case.max_intermediate for case in plan)
         for case in plan:
             assert _largest(ref.flash_attention, case) <= case.max_intermediate, case.name
@@ -141,7 +107,7 @@ def test_flash_attention_running_max_from_zero_fails_on_every_seed(seed):
     cases, ref = cases_of("flash_attention"), reference("flash_attention")
     from_zero = {m.key: m.impl for m in cases.mistakes(ref)}["max_starts_at_zero"]
     for dtype in DTYPES.values():
-        negative = [c for c in cases.cases(Ctx(dtype, seed)) if c.name.startswith("all scores negative")]
+        negative = [c for c in cases.cases(case_ctx(dtype, seed)) if c.name.startswith("all scores negative")]
         assert negative
         for case in negative:
             args = [a.as_subclass(torch.Tensor) for a in case.args]
@@ -157,7 +123,7 @@ def test_int8_inexact_scales_separate_division_from_times_127_over_max(seed):
     cases, ref = cases_of("int8_quant"), reference("int8_quant")
     times = {m.key: m.impl for m in cases.mistakes(ref)}["times_127_over_max"]
     for dtype in DTYPES.values():
-        (case,) = [c for c in cases.cases(Ctx(dtype, seed)) if c.name == "halves_inexact_scales"]
+        (case,) = [c for c in cases.cases(case_ctx(dtype, seed)) if c.name == "halves_inexact_scales"]
         (w,) = case.args
         q, scale = ref.quantize_int8(w)
         assert not torch.equal(scale, 2.0 ** torch.round(torch.log2(scale)))  # the scales are not powers of two
@@ -167,7 +133,7 @@ def test_int8_inexact_scales_separate_division_from_times_127_over_max(seed):
 def test_kv_cache_does_not_ask_for_gradients_through_the_caches():
     cases = cases_of("kv_cache")
     ref = reference("kv_cache")
-    for case in cases.cases(Ctx(torch.float32, 0)):
+    for case in cases.cases(case_ctx(torch.float32, 0)):
         q, k, v, *caches = case.args
         assert q.requires_grad and k.requires_grad and v.requires_grad, case.name
         assert not any(c.requires_grad for c in caches), case.name
@@ -219,7 +185,7 @@ def test_half_precision_mistakes_fail_the_cpu_half_cases_on_every_seed(drill_id,
     rtol, atol = _tolerance(drill_id, dtype)
     cases, right = cases_of(drill_id), getattr(reference(drill_id), entry)
     for seed in range(5):
-        plan = cases.cases(Ctx(getattr(torch, dtype), seed))
+        plan = cases.cases(case_ctx(getattr(torch, dtype), seed))
         assert all(within(right(*c.args, **c.kwargs), right(*c.args, **c.kwargs), rtol, atol) for c in plan)
         failed = [
             c.name for c in plan if not within(wrong(*c.args, **c.kwargs), right(*c.args, **c.kwargs), rtol, atol)

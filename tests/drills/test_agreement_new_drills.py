@@ -9,7 +9,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from tests.drills.agreement import DTYPES, TOL, reference
+from tests.drills.agreement import DTYPES, TOL, case_ctx, cases_of, reference
 
 
 def randn(gen, *shape, dtype=torch.float64, scale=1.0):
@@ -263,30 +263,6 @@ def test_beam_search_of_width_one_is_greedy(gen):
 # ---------------------------------------------------------------- other valid solutions pass the cases
 
 
-class Ctx:
-    """What cases(ctx) builds inputs with (the grader's Ctx, kept minimal), on the CPU."""
-
-    def __init__(self, dtype, seed):
-        self.dtype, self.device, self.seed = dtype, torch.device("cpu"), seed
-        self.gen = torch.Generator().manual_seed(seed)
-
-    def _shape(self, shape):
-        return tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
-
-    def randn(self, *shape, dtype=None):
-        return torch.randn(self._shape(shape), generator=self.gen, dtype=torch.float64).to(dtype or self.dtype)
-
-    def rand(self, *shape, dtype=None):
-        return torch.rand(self._shape(shape), generator=self.gen, dtype=torch.float64).to(dtype or self.dtype)
-
-    def randint(self, low, high, shape, dtype=torch.int64):
-        return torch.randint(low, high, tuple(shape), generator=self.gen).to(dtype)
-
-    def tensor(self, data, dtype=None):
-        t = torch.as_tensor(data)
-        return t if dtype is None and not t.is_floating_point() else t.to(dtype or self.dtype or torch.float32)
-
-
 def _alibi_in_dtype(n_heads, seq_len, dtype=torch.float32, device=None):
     P = 1 << (n_heads.bit_length() - 1)
     odd = torch.arange(1, max(1, 2 * (n_heads - P)), 2, dtype=dtype)  # empty when n_heads is a power of two
@@ -398,21 +374,14 @@ def _close(got, want, rtol, atol):
 
 @pytest.mark.parametrize("drill_id", sorted(ALTERNATIVES))
 def test_another_valid_solution_passes_every_case(drill_id):
-    import importlib.util
-
-    from llmprep.paths import solutions_dir
-
-    spec = importlib.util.spec_from_file_location(f"_cases_new_{drill_id}", solutions_dir() / drill_id / "cases.py")
-    cases = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(cases)
+    cases = cases_of(drill_id)
     meta = _yaml(drill_id)
     entry = getattr(reference(drill_id), meta["entry"])
-    names = {"float32": torch.float32, "float64": torch.float64, "bfloat16": torch.bfloat16, "float16": torch.float16}
     dtypes = meta["dtypes"] + meta["cuda_dtypes"] or [None]
     for seed in range(5):
         for name in dtypes:
             rtol, atol = (meta["tolerance"][name]["rtol"], meta["tolerance"][name]["atol"]) if name else (0, 0)
-            for case in cases.cases(Ctx(names.get(name), seed)):
+            for case in cases.cases(case_ctx(name, seed)):
                 scale = case.tol_scale
                 want = entry(*case.args, **case.kwargs)
                 got = ALTERNATIVES[drill_id](*case.args, **case.kwargs)
