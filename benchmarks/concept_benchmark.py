@@ -1,7 +1,7 @@
 """The concept judge on the labelled answer corpus: a confusion table per split (tune, held-out).
 
 Target (issue 8): on the held-out part, >= 95% of correct answers judged `correct` and >= 95% of
-wrong answers judged otherwise. Run: python benchmarks/concept_benchmark.py [--misjudged]
+wrong answers judged otherwise. Run: python benchmarks/concept_benchmark.py [--misjudged] [--split tune] [--file NAME]
 """
 
 from __future__ import annotations
@@ -23,10 +23,12 @@ from llmprep.quiz.judge import VERDICTS  # noqa: E402
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misjudged", action="store_true", help="list every misjudged answer")
+    parser.add_argument("--split", choices=SPLITS, action="append", help="only this split (repeatable)")
+    parser.add_argument("--file", default="", help="only corpus files whose name contains this text")
     args = parser.parse_args()
     questions = load_bank().questions
-    for split in SPLITS:
-        entries = load(split, questions=questions)
+    for split in args.split or SPLITS:
+        entries = [e for e in load(split, questions=questions) if args.file in e.file]
         started = time.perf_counter()
         table = evaluate(entries, questions)
         ms = (time.perf_counter() - started) * 1000 / max(1, len(entries))

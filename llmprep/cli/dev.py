@@ -17,7 +17,7 @@ def check(
     from llmprep.drills import drill_ids
 
     bank, problems = check_bank(paths.bank_dir(), drill_ids())
-    problems += (_key_point_problems(bank) + _review_problems(bank)) if not problems else []
+    problems += (_key_point_problems(bank) + _review_problems(bank) + _balance_problems(bank)) if not problems else []
     for problem in problems:
         typer.echo(str(problem), err=True)
     typer.echo(f"bank: {len(bank.questions)} questions, {len(problems)} problem(s)")
@@ -40,6 +40,17 @@ def _key_point_problems(bank) -> list:
         if q.type == "concept"
         for message in self_check(q)
     ]
+
+
+def _balance_problems(bank) -> list:
+    """Size, topics, machine-checked share, difficulty spread, answer letters and lengths; prints the figures."""
+    from llmprep.bank.balance import measure
+    from llmprep.yamlnode import Problem
+
+    balance = measure(bank)
+    typer.echo(balance.summary())
+    fix = "add or rebalance questions (questions/README.md, Balance)"
+    return [Problem("questions", 0, message, fix) for message in balance.problems()]
 
 
 def _review_problems(bank) -> list:

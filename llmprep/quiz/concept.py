@@ -76,17 +76,23 @@ _CLAIM_ZH = (
     "增加",
     "不变",
 )
+# Nouns that contain a claim character without making a claim ("智能体" is no "能", "评分细则" no "则").
+_NOUNS_WITH_CLAIM_ZH = re.compile(
+    "细则|规则|原则|准则|法则|引用|费用|应用|信用|效用|调用|复用|占用|智能|性能|功能|能力|能量|技能|本能|"
+    "越狱|超越|会话|社会|机会|将来|是否|被动|用户|用量|用例|可用性"
+)
+
+
+def _claims_zh(text: str) -> bool:
+    text = _NOUNS_WITH_CLAIM_ZH.sub("", text)
+    return any(w in text for w in _CLAIM_ZH)
 
 
 def _says_something(item: str) -> bool:
     """A verb, a claim word, or three words (a Chinese character counts half)."""
     tokens = [t.text for t in _tokens(item) if not t.glued]
     english = [t for t in tokens if not _CJK.match(t)]
-    return (
-        any(_is_verb(t) for t in english)
-        or any(w in item for w in _CLAIM_ZH)
-        or len(english) + len(_CJK.findall(item)) / 2 >= 3
-    )
+    return any(_is_verb(t) for t in english) or _claims_zh(item) or len(english) + len(_CJK.findall(item)) / 2 >= 3
 
 
 def _is_verb(token: str) -> bool:
@@ -356,7 +362,7 @@ class Sentence:
         if (
             re.match(r"^[^:：]{1,40}[:：]\s*\S", self.text)
             or any(t.text in _AUXILIARIES for t in self.tokens if not t.glued)
-            or any(w in self.text for w in _CLAIM_ZH)
+            or _claims_zh(self.text)
         ):
             return True
         flat = re.sub(r"\([^()]*\)|\[[^\[\]]*\]", " ", self.text)

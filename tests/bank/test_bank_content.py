@@ -2,12 +2,12 @@
 
 import importlib.util
 import re
-from collections import Counter
 from pathlib import Path
 
 import pytest
 import yaml
 
+from llmprep.bank.balance import measure
 from llmprep.bank.loader import check_bank
 from llmprep.bank.schema import DIFFICULTIES, SEED_FILES
 from llmprep.drills import drill_ids
@@ -40,13 +40,34 @@ def recompute_table() -> dict:
 
 
 def test_bank_is_large_and_balanced(bank):
-    questions = list(bank.questions.values())
-    assert len(questions) >= 300
-    per_topic = Counter(q.topic for q in questions)
-    thin = {t: per_topic[t] for t in bank.topics if per_topic[t] < 10}
-    assert not thin, f"topics with fewer than 10 questions: {thin}"
-    assert set(q.difficulty for q in questions) == set(DIFFICULTIES)
-    assert sum(q.type in ("choice", "numeric") for q in questions) >= 60
+    """Issue 11: >= 1000 questions, every topic >= 30, >= 35% machine-checked, >= 15% senior and >= 7%
+    expert, and no choice letter or option length that gives the answer away (run with -s to see)."""
+    balance = measure(bank)
+    print(balance.summary())
+    assert not balance.problems(), "\n".join(balance.problems())
+    assert set(q.difficulty for q in bank.questions.values()) == set(DIFFICULTIES)
+
+
+def test_a_guesser_by_length_or_letter_is_caught():
+    """The balance check itself: a bank whose answer is always the longest option B is refused."""
+    from llmprep.bank.balance import Balance
+
+    skewed = Balance(
+        1000,
+        {"t": 30},
+        0.4,
+        {"senior": 0.2, "expert": 0.1},
+        dict(A=0.1, B=0.6, C=0.15, D=0.15),
+        {"en": 0.6, "zh": 0.2},
+        {"en": 0.1, "zh": 0.1},
+    )
+    problems = " ".join(skewed.problems())
+    assert (
+        "letter is skewed" in problems
+        and "'B': '60%'" in problems
+        and "longest option is the answer in 60% of en" in problems
+    )
+    assert "zh" not in problems
 
 
 def test_every_numeric_answer_is_recomputed_from_its_prompt(bank):
