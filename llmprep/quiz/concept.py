@@ -145,10 +145,12 @@ _FILLER_ZH = (
 )
 _NEGATORS_EN = frozenset(
     "not no never without cannot can't isn't aren't doesn't don't didn't won't wouldn't shouldn't "
-    "mustn't hasn't haven't neither nor none cant isnt arent doesnt dont didnt wont".split()
+    "mustn't hasn't haven't neither nor none cant isnt arent doesnt dont didnt wont hardly barely seldom".split()
 )
 _NEGATOR_PAIRS_EN = (("rather", "than"), ("instead", "of"), ("no", "longer"))
 _NEGATORS_ZH = (
+    "难以",
+    "很难",
     "并非",
     "而非",
     "不是",
@@ -360,7 +362,7 @@ class Sentence:
         colon ("causes: A, B, C"), a first item that says something ("take the max of A, B and C"), or
         a third of the items saying something."""
         if (
-            re.match(r"^[^:：]{1,40}[:：]\s*\S", self.text)
+            re.match(r"^[^:：=,，、;；]{1,40}(?:[:：]|\s=)\s*\S", self.text)
             or any(t.text in _AUXILIARIES for t in self.tokens if not t.glued)
             or _claims_zh(self.text)
         ):
