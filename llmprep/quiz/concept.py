@@ -29,7 +29,7 @@ _CLAUSE_END = re.compile(
     r"[,，、:：]|\b(?:but|while|whereas|however|although|though|because|since|so|which|and then)\b"
     r"|但是|但|然而|而是|因为|所以|因此|从而|不过"
 )
-_LIST_SEPARATOR = re.compile(r"[,，、;；]|\band\b|\bor\b|以及|或者")
+_LIST_SEPARATOR = re.compile(r"[,、;；]|\band\b|\bor\b|以及|或者")
 # What makes a list item a claim: an auxiliary or connective, or a verb (base or -s form); a list of
 # three or more items with none of these, of two words or so each, names terms without saying anything.
 _AUXILIARIES = frozenset(
