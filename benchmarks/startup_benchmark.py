@@ -1,7 +1,7 @@
 """`llmprep list` and `llmprep next` on a generated 1000-question bank vs importing typer, rich and yaml.
 
 Targets (issues 2, 10): median wall time of each <= 1.5x the import baseline, torch never loaded.
-Run: python benchmarks/startup_benchmark.py [--runs 15]
+Run: python benchmarks/startup_benchmark.py [--runs 15] [--shipped]
 """
 
 from __future__ import annotations
@@ -43,9 +43,19 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--questions", type=int, default=1000)
+    parser.add_argument(
+        "--shipped", action="store_true", help="time the shipped bank (questions/), not a generated one"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        bank = write_bank(Path(tmp) / "bank", args.questions, REPO / "questions")
+        if args.shipped:
+            bank = REPO / "questions"
+            from llmprep.bank.loader import check_bank
+            from llmprep.drills import drill_ids
+
+            args.questions = len(check_bank(bank, drill_ids())[0].questions)
+        else:
+            bank = write_bank(Path(tmp) / "bank", args.questions, REPO / "questions")
         env = dict(os.environ, LLMPREP_BANK=str(bank), LLMPREP_HOME=str(Path(tmp) / "home"), COLUMNS="120")
         start = time.perf_counter()
         subprocess.run(LIST, env=env, stdout=subprocess.DEVNULL, check=True)

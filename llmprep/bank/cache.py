@@ -1,4 +1,5 @@
-"""A pickle of the validated bank, keyed on every source file's path, size and mtime.
+"""A pickle of the validated bank (and of the drill registry), keyed on every source file's path,
+size and mtime.
 
 Any added, removed, touched or resized question file, taxonomy or drill changes the key, so a
 stale cache is never used; it is written atomically, so a crash never leaves half a cache.
@@ -31,11 +32,11 @@ def cache_key(bank_root: Path, solutions_root: Path) -> str:
     return repr((__version__, FORMAT_VERSION, str(bank_root), _stamps(bank_root, solutions_root)))
 
 
-def cache_file(cache_root: Path, bank_root: Path) -> Path:
-    return cache_root / f"bank-{zlib.crc32(str(bank_root).encode()):08x}.pickle"
+def cache_file(cache_root: Path, root: Path, kind: str = "bank") -> Path:
+    return cache_root / f"{kind}-{zlib.crc32(str(root).encode()):08x}.pickle"
 
 
-def read(path: Path, key: str) -> Bank | None:
+def read(path: Path, key: str) -> Bank | object | None:
     try:
         with open(path, "rb") as f:
             stored_key, bank = pickle.load(f)
@@ -44,7 +45,7 @@ def read(path: Path, key: str) -> Bank | None:
     return bank if stored_key == key else None
 
 
-def write(path: Path, key: str, bank: Bank) -> None:
+def write(path: Path, key: str, bank: Bank | object) -> None:
     """Best effort: an unwritable cache directory only costs speed."""
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
     try:

@@ -249,9 +249,18 @@ def _curriculum_problems(drills: dict[str, Drill], root: Path) -> list[Problem]:
 
 
 def all_drills() -> dict[str, Drill]:
-    drills, problems = check_drills()
-    if problems:
-        raise DrillError(problems)
+    """Every drill, from the cache when no drill.yaml or bank file changed (no YAML parsing then)."""
+    from llmprep.bank import cache
+
+    root = paths.solutions_dir()
+    key = cache.cache_key(paths.bank_dir(), root)
+    path = cache.cache_file(paths.cache_dir(), root, kind="drills")
+    drills = cache.read(path, key)
+    if drills is None:
+        drills, problems = check_drills(root)
+        if problems:
+            raise DrillError(problems)
+        cache.write(path, key, drills)
     return drills
 
 
