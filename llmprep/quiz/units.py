@@ -50,7 +50,7 @@ COUNTS = {  # one dimension per counted noun; synonyms as typed in en and zh
     "candidate": "candidate candidates continuation continuations 候选 个候选",
     "pair": "pair pairs entry entries 对 个对",
     "sequence": "sequence sequences seq seqs request requests 条 条序列 序列 个序列",
-    "example": "example examples sample samples item items question questions 条 样本 条样本 个样本",
+    "example": "example examples sample samples item items question questions prompt prompts 条 样本 条样本 个样本 提示 条提示 个提示",
     "merge": "merge merges rule rules mergerule mergerules 条 合并 合并规则 条合并规则 规则 条规则",
     "microbatch": "microbatch microbatches 个microbatch 微批",
     "kvhead": "kvhead kvheads head heads kv group groups 头 kv头 个kv头 组",
