@@ -1,7 +1,7 @@
 """The numeric judge measured like a model: confusion table per corpus split, and slip naming.
 
 Corpora: tests/quiz/corpus/tune/numeric.yaml (the judge is tuned on it) and
-tests/quiz/corpus/heldout/numeric.yaml (never tuned on). Entries are typed answers labelled correct or
+tests/quiz/corpus/heldout/numeric*.yaml (never tuned on). Entries are typed answers labelled correct or
 wrong; `kind` says which form or which slip (format: tests/quiz/corpus/*/numeric.yaml header).
 Target (issue 8): >= 95% of correct entries judged correct and >= 95% of wrong entries not judged
 correct, per split; an AnswerFormatError on a correct entry is a miss.
@@ -24,18 +24,15 @@ from llmprep.bank import load_bank  # noqa: E402
 from llmprep.quiz import numeric  # noqa: E402
 from llmprep.quiz.judge import AnswerFormatError, judge  # noqa: E402
 
-SPLITS = {
-    "tune": REPO / "tests/quiz/corpus/tune/numeric.yaml",
-    "held-out": REPO / "tests/quiz/corpus/heldout/numeric.yaml",
-}
+SPLITS = {"tune": REPO / "tests/quiz/corpus/tune", "held-out": REPO / "tests/quiz/corpus/heldout"}
 VERDICTS = ("correct", "partial", "wrong", "format")
 SLIP_KINDS = {"slip-x2": "x2", "slip-1000-1024": "1000-1024", "slip-x8": "x8", "slip-power-of-ten": "pow10"}
 
 
-def evaluate(path: Path, questions: dict) -> list[dict]:
+def evaluate(paths: list[Path], questions: dict) -> list[dict]:
     """One row per entry: the entry, the verdict (or 'format'), the slip named and the message."""
     rows = []
-    for entry in yaml.safe_load(path.read_text(encoding="utf-8"))["answers"]:
+    for entry in (e for path in paths for e in yaml.safe_load(path.read_text(encoding="utf-8"))["answers"]):
         q = questions[entry["id"]]
         try:
             verdict = judge(q, str(entry["text"]), entry.get("lang", "en"))
@@ -48,9 +45,10 @@ def evaluate(path: Path, questions: dict) -> list[dict]:
     return rows
 
 
-def report(name: str, path: Path, rows: list[dict], misses: bool) -> None:
+def report(name: str, paths: list[Path], rows: list[dict], misses: bool) -> None:
     table = Counter((r["label"], r["verdict"]) for r in rows)
-    print(f"\n== {name}: {path.relative_to(REPO)} ({len(rows)} entries, {len({r['id'] for r in rows})} questions)")
+    files = ", ".join(p.name for p in paths)
+    print(f"\n== {name}: {files} ({len(rows)} entries, {len({r['id'] for r in rows})} questions)")
     print(f"{'label / verdict':16}" + "".join(f"{v:>9}" for v in VERDICTS) + f"{'total':>9}")
     for label in ("correct", "wrong"):
         n = sum(table[label, v] for v in VERDICTS)
@@ -89,11 +87,9 @@ def main() -> None:
     parser.add_argument("--misses", action="store_true", help="list misjudged entries and unnamed slips")
     args = parser.parse_args()
     questions = load_bank().questions
-    for name, path in SPLITS.items():
-        if path.exists():
-            report(name, path, evaluate(path, questions), args.misses)
-        else:
-            print(f"\n== {name}: {path.relative_to(REPO)} does not exist yet")
+    for name, folder in SPLITS.items():
+        paths = sorted(folder.glob("numeric*.yaml"))
+        report(name, paths, evaluate(paths, questions), args.misses)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from llmprep.bank import load_bank
 from llmprep.quiz.judge import AnswerFormatError, judge
 
 CORPUS = Path(__file__).parent / "corpus"
-SPLITS = {"tune": CORPUS / "tune" / "numeric.yaml", "heldout": CORPUS / "heldout" / "numeric.yaml"}
+SPLITS = ("tune", "heldout")
 KINDS = {
     "correct": {"as-displayed", "other-form", "rounded"},
     "wrong": {"slip-x2", "slip-1000-1024", "slip-x8", "slip-power-of-ten", "near-miss", "other"},
@@ -22,18 +22,20 @@ BANK = load_bank().questions
 
 
 def entries(split: str) -> list[dict]:
-    path = SPLITS[split]
-    if not path.exists():
-        pytest.skip(f"{path} is not written yet")
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    assert data["version"] == 1 and set(data) == {"version", "answers"}, f"{path}: keys version and answers"
-    for i, e in enumerate(data["answers"]):
+    """Every entry of the split's numeric*.yaml files, checked for shape."""
+    found = []
+    for path in sorted((CORPUS / split).glob("numeric*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert data["version"] == 1 and set(data) == {"version", "answers"}, f"{path}: keys version and answers"
+        found += [(path, i, e) for i, e in enumerate(data["answers"])]
+    assert found, f"no numeric*.yaml in corpus/{split}"
+    for path, i, e in found:
         where = f"{path.name} entry {i} ({e.get('id')})"
         assert set(e) == {"id", "lang", "label", "kind", "text"}, f"{where}: keys id, lang, label, kind, text"
         assert e["id"] in BANK and BANK[e["id"]].type == "numeric", f"{where}: not a numeric question of the bank"
         assert e["lang"] in ("en", "zh") and e["label"] in KINDS, f"{where}: lang en|zh, label correct|wrong"
         assert e["kind"] in KINDS[e["label"]], f"{where}: kind {e['kind']!r} is not one of {sorted(KINDS[e['label']])}"
-    return data["answers"]
+    return [e for _, _, e in found]
 
 
 def judged_correct(e: dict) -> bool:
