@@ -38,7 +38,7 @@ _AUXILIARIES = frozenset(
     "isn't aren't doesn't don't won't can't cannot".split()
 )
 _VERBS = frozenset(  # verbs that are rarely nouns in this field (not cache, mask, scale, mean, merge, skip...)
-    "add allow apply attend avoid become cause check choose clip compare compute converge decrease depend distill "
+    "add allow apply attend avoid become cause check choose clip compare compute converge cut decrease depend distill "
     "diverge divide dominate encode evaluate explode fail filter fix force generate get give grow hurt improve "
     "increase interpolate keep lead learn let lose make measure monitor move need normalize offload overfit overflow "
     "pick predict prevent produce prune quantize raise reduce remove replace require rescale retrieve reuse saturate "
