@@ -49,15 +49,16 @@ COUNTS = {  # one dimension per counted noun; synonyms as typed in en and zh
     "edit": "edit edits op ops operation operations step steps 次 步 次操作 操作 编辑",
     "candidate": "candidate candidates continuation continuations 候选 个候选",
     "pair": "pair pairs entry entries 对 个对",
-    "sequence": "sequence sequences seq seqs request requests 条 条序列 序列 个序列",
-    "example": "example examples sample samples item items question questions prompt prompts 条 样本 条样本 个样本 提示 条提示 个提示",
+    "sequence": "sequence sequences seq seqs request requests req reqs 条 条序列 序列 个序列 请求 条请求",
+    "example": "example examples sample samples item items question questions prompt prompts "
+    "条 样本 条样本 个样本 提示 条提示 个提示",
     "merge": "merge merges rule rules mergerule mergerules 条 合并 合并规则 条合并规则 规则 条规则",
     "microbatch": "microbatch microbatches 个microbatch 微批",
     "kvhead": "kvhead kvheads head heads kv group groups 头 kv头 个kv头 组",
 }
 MODIFIERS = set(
     "trainable learnable total active activated nonembedding new extra saved additional "
-    "可训练 总 激活 新增 额外 节省".split()
+    "可训练 总 激活 新增 额外 节省 concurrent 并发".split()
 )
 GENERIC_COUNTERS = {"个", "条", "次"}  # Chinese measure words that fit any counted noun
 PER_ITEM = "gpu gpus card cards 卡 张卡 每卡 layer layers 层 image images 图 张图 query queries 查询 doc docs document"
@@ -110,6 +111,8 @@ for _base in ("b", "byte", "bytes"):
 _add("字节 个字节", _u("byte"))
 _add("千字节", _u("byte", 1e3))
 _add("兆字节", _u("byte", 1e6))
+_add("吉字节", _u("byte", 1e9))
+_add("太字节", _u("byte", 1e12))
 for _base in ("bit", "bits"):
     _add(_base, _u("byte", 1 / 8), _u("nat", math.log(2)))
     for _p, _f in {**_DECIMAL, **_BINARY}.items():
@@ -119,6 +122,8 @@ for _base in ("flop", "flops"):
     _add(_base, _u("flop"))
     for _p, _f in _DECIMAL.items():
         _add(_p + _base, _u("flop", _f))
+for _p, _f in {"": 1.0, **_DECIMAL}.items():  # "TFLOPS" also names a rate, FLOP per second
+    _add(_p + "flops", Unit((("flop", 1), ("s", -1)), _f))
 _add("浮点运算 次浮点运算 flop次", _u("flop"))
 
 _add("s sec secs second seconds 秒", _u("s"))
@@ -139,6 +144,7 @@ _add("% percent pct percentage 百分比", _u(None, 0.01))
 _add("‰ permille", _u(None, 0.001))
 _add("x × times fold 倍", _u(None))
 _ATOMS["tps"] = [Unit((("s", -1), ("token", 1)), 1.0)]
+_ATOMS["rps"] = _ATOMS["qps"] = [Unit((("s", -1), ("sequence", 1)), 1.0)]
 _ATOMS["bpb"] = [Unit((), 1 / 8)]
 _ATOMS["bpp"] = [Unit((("byte", 1), ("param", -1)), 1 / 8)]
 
