@@ -43,7 +43,7 @@ def _u(dim: str | None, factor: float = 1.0) -> Unit:
 # Keys are normalized: lower case, no spaces, hyphens, dots, underscores or middle dots.
 
 COUNTS = {  # one dimension per counted noun; synonyms as typed in en and zh
-    "param": "param params parameter parameters weight weights 参数 个参数 权重",
+    "param": "param params parameter parameters weight weights element elements 参数 个参数 权重 元素 个元素",
     "token": "token tokens tok toks t 词元",
     "call": "call calls 次 次调用 调用",
     "edit": "edit edits op ops operation operations step steps 次 步 次操作 操作 编辑",
@@ -61,6 +61,7 @@ MODIFIERS = set(
     "可训练 总 激活 新增 额外 节省 concurrent 并发".split()
 )
 GENERIC_COUNTERS = {"个", "条", "次"}  # Chinese measure words that fit any counted noun
+_MEASURE_ZH = re.compile(r"[个条次]?[\u4e00-\u9fff]{1,3}")
 PER_ITEM = "gpu gpus card cards 卡 张卡 每卡 layer layers 层 image images 图 张图 query queries 查询 doc docs document"
 
 _ATOMS: dict[str, list[Unit]] = {}
@@ -146,7 +147,7 @@ _add("x × times fold 倍", _u(None))
 _ATOMS["tps"] = [Unit((("s", -1), ("token", 1)), 1.0)]
 _ATOMS["rps"] = _ATOMS["qps"] = [Unit((("s", -1), ("sequence", 1)), 1.0)]
 _ATOMS["bpb"] = [Unit((), 1 / 8)]
-_ATOMS["bpp"] = [Unit((("byte", 1), ("param", -1)), 1 / 8)]
+_ATOMS["bpp"] = _ATOMS["bpw"] = [Unit((("byte", 1), ("param", -1)), 1 / 8)]
 
 MULTIPLIER_LETTERS = {"k": 1, "m": 2, "b": 3, "g": 3, "t": 4}  # power of 1000 (or of 1024)
 MULTIPLIER_WORDS = {
@@ -209,8 +210,8 @@ def _norm_unit(text: str) -> str:
 
 def _atom(name: str, prompt: str) -> list[Unit]:
     """Units for one word of a unit, allowing leading modifier words that the prompt itself uses."""
-    if name in _ATOMS:
-        return _ATOMS[name]
+    if name in _ATOMS:  # 次 and 条 are also generic measure words: 388 次 for a count of tokens
+        return _ATOMS[name] + ([_u("*")] if name in GENERIC_COUNTERS else [])
     if name[:1] in GENERIC_COUNTERS and name[1:] in _ATOMS:  # 个参数, 次编辑
         return _ATOMS[name[1:]]
     for cut in range(1, len(name) - 1):  # "visual tokens", "视觉 token", "trainable params", "edit operations"
@@ -259,6 +260,8 @@ def _strip_per_item(sig: Signature) -> Signature:
 
 def _fits(typed: Unit, want: Unit) -> bool:
     sig = typed.sig
+    if not want.sig and sig and all(d in COUNTS or d == "*" for d, _ in sig) and typed.factor == 1:
+        return True  # a plain count or ratio may name what it counts: 21 pairs, 8 路, 1875 tokens/param
     if ("*", 1) in sig:  # 个 / 条: any counted noun the question uses, or none
         counts = [d for d, p in want.sig if p > 0 and d in COUNTS]
         sig = tuple(sorted(((counts[0] if d == "*" else d), p) for d, p in sig if d != "*" or counts))
@@ -383,6 +386,8 @@ def read(text: str, unit: str, prompt: str = "") -> Reading:
                 units = [_u("byte")]
         else:
             units = resolve(unit_text, prompt)
+            if not units and not want.sig and _MEASURE_ZH.fullmatch(unit_text):
+                units = [want]  # a plain count with a Chinese measure word or noun: 8 路, 9800 人, 1.5 个核
             if not units:
                 unknown = unknown or unit_text
                 continue
