@@ -273,8 +273,9 @@ def _one_edit(a: str, b: str) -> bool:
 def _same_word(got: str, want: str) -> bool:
     """Equal, an inflection of each other, a prefix match for `want*`, or (words of 7+ letters, same
     first letter) one typo away: `satruate` reads as `saturate`, `export` never as `expert`."""
-    if want.endswith("*"):
-        return got.startswith(want[:-1])
+    if want.endswith("*"):  # `revis*` also reads `revise`, whose -ise became -ize
+        stem = want[:-1]
+        return got.startswith(stem) or stem.endswith("is") and got.startswith(stem[:-2] + "iz")
     if got == want or got in _inflections(want) or want in _inflections(got):
         return True
     if len(want) < 7 or not want.isalpha() or not got.isalpha() or got[0] != want[0] or got[:-2] == want[:-2]:

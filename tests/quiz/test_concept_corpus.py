@@ -9,9 +9,10 @@ from judge_corpus import LABELS, SPLITS, evaluate, load
 from llmprep.bank import load_bank
 
 TARGET = 0.95  # issue 8: on the held-out part, for correct and for wrong answers
-# What the judge reaches today (held-out: 93.1% of correct answers judged correct, 91.9% of wrong ones
-# not): a guard against regressions, not the target, which test_held_out_meets_the_target tracks.
-FLOOR = {"tune": 0.97, "heldout": 0.90}
+# What the judge reaches today on the fresh held-out part (written blind after the first held-out set was
+# retired to tune): 94.1% of correct answers judged correct, 92.7% of wrong ones not. A guard against
+# regressions, not the target, which test_held_out_meets_the_target tracks.
+FLOOR = {"tune": 0.98, "heldout": 0.92}
 
 
 @pytest.fixture(scope="module")
