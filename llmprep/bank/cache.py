@@ -13,7 +13,7 @@ import zlib
 from pathlib import Path
 
 from llmprep import __version__
-from llmprep.bank.schema import FORMAT_VERSION, Bank
+from llmprep.bank.schema import FORMAT_VERSION
 
 
 def _stamps(*roots: Path) -> list[tuple[str, int, int]]:
@@ -36,22 +36,22 @@ def cache_file(cache_root: Path, root: Path, kind: str = "bank") -> Path:
     return cache_root / f"{kind}-{zlib.crc32(str(root).encode()):08x}.pickle"
 
 
-def read(path: Path, key: str) -> Bank | object | None:
+def read(path: Path, key: str) -> object | None:
     try:
         with open(path, "rb") as f:
-            stored_key, bank = pickle.load(f)
+            stored_key, value = pickle.load(f)
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
         return None
-    return bank if stored_key == key else None
+    return value if stored_key == key else None
 
 
-def write(path: Path, key: str, bank: Bank | object) -> None:
+def write(path: Path, key: str, value: object) -> None:
     """Best effort: an unwritable cache directory only costs speed."""
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(tmp, "wb") as f:
-            pickle.dump((key, bank), f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((key, value), f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
     except OSError:
         tmp.unlink(missing_ok=True)
