@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from llmprep.bank.schema import Bank, Question
+from llmprep.bank.schema import DIFFICULTIES, LETTERS, Bank, Question
 
 MIN_QUESTIONS = 1000
 MIN_PER_TOPIC = 30
@@ -75,7 +75,7 @@ def measure(bank: Bank) -> Balance:
         total=len(questions),
         per_topic=per_topic,
         machine_checked=sum(q.type in ("choice", "numeric") for q in questions) / total,
-        difficulty={d: difficulty[d] / total for d in ("junior", "mid", "senior", "expert")},
+        difficulty={d: difficulty[d] / total for d in DIFFICULTIES},
         letters={k: letters[k] / max(1, len(four)) for k in "ABCD"},
         longest={lang: _tell_share(choice, lang, max) for lang in ("en", "zh")},
         shortest={lang: _tell_share(choice, lang, min) for lang in ("en", "zh")},
@@ -88,6 +88,6 @@ def _tell_share(choice: list[Question], lang: str, pick) -> float:
     for q in choice:
         lengths = [len(c.get(lang)) for c in q.choices]
         target = pick(lengths)
-        if lengths.count(target) == 1 and "ABCDEFGH"[lengths.index(target)] in q.correct:
+        if lengths.count(target) == 1 and LETTERS[lengths.index(target)] in q.correct:
             hits += 1
     return hits / max(1, len(choice))

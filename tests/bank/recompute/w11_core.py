@@ -3,6 +3,8 @@ FFN activations, transformer architecture, NLP systems and classic coding."""
 
 import math
 
+from tests.bank.recompute.warch import edit_distance, lcs_length
+
 RECOMPUTE = {
     # normalization
     "normalization/rmsnorm-eps-tiny-input": lambda i: i["magnitude"] / math.sqrt(i["magnitude"] ** 2 + i["eps"]),
@@ -83,34 +85,16 @@ RECOMPUTE.update(
 )
 
 
-def _levenshtein(a: str, b: str) -> int:
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
-        prev = cur
-    return prev[-1]
-
-
-def _lcs(a: list, b: list) -> int:
-    dp = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
-    for i, ca in enumerate(a, 1):
-        for j, cb in enumerate(b, 1):
-            dp[i][j] = dp[i - 1][j - 1] + 1 if ca == cb else max(dp[i - 1][j], dp[i][j - 1])
-    return dp[-1][-1]
-
-
 def _edit_saturday_sunday(i: dict) -> int:
     a, b = "saturday", "sunday"
     assert (len(a), len(b)) == (i["len_a"], i["len_b"]), "stated lengths disagree with the strings"
-    return _levenshtein(a, b)
+    return edit_distance(a, b)
 
 
 def _rouge_l_recall(i: dict) -> float:
     ref, cand = "the cat sat on the mat".split(), "the cat on the mat sat".split()
     assert (len(ref), len(cand)) == (i["reference_len"], i["candidate_len"]), "stated lengths disagree"
-    return _lcs(ref, cand) / len(ref)
+    return lcs_length(ref, cand) / len(ref)
 
 
 RECOMPUTE.update(
