@@ -77,11 +77,14 @@ _CLAIM_ZH = (
     "不变",
     "更",
     "保留",
+    "呈",
+    "正比",
+    "反比",
 )
 # Nouns that contain a claim character without making a claim ("智能体" is no "能", "评分细则" no "则").
 _NOUNS_WITH_CLAIM_ZH = re.compile(
     "细则|规则|原则|准则|法则|引用|费用|应用|信用|效用|调用|复用|占用|智能|性能|功能|能力|能量|技能|本能|"
-    "越狱|超越|会话|社会|机会|将来|是否|被动|用户|用量|用例|可用性|更新"
+    "越狱|超越|会话|社会|机会|将来|是否|被动|用户|用量|用例|可用性|利用率|更新"
 )
 
 
@@ -95,6 +98,19 @@ def _says_something(item: str) -> bool:
     tokens = [t.text for t in _tokens(item) if not t.glued]
     english = [t for t in tokens if not _CJK.match(t)]
     return any(_is_verb(t) for t in english) or _claims_zh(item) or len(english) + len(_CJK.findall(item)) / 2 >= 3
+
+
+def _list_items(text: str) -> list[str]:
+    """Items separated by commas, 、, semicolons, and/or; what brackets hold stays out (max(0, x))."""
+    flat = re.sub(r"\([^()]*\)|\[[^\[\]]*\]", " ", text)
+    return [item for item in _LIST_SEPARATOR.split(flat) if item.strip()]
+
+
+def _is_term_list(text: str) -> bool:
+    """Eight or more items of which at most a fifth say something: "Llama 3: 8B, GQA, RoPE, ..." names
+    terms, while a terse enumeration of causes or fixes after a label has fewer, wordier items."""
+    items = _list_items(text)
+    return len(items) >= 8 and 5 * sum(map(_says_something, items)) <= len(items)
 
 
 def _is_verb(token: str) -> bool:
@@ -147,7 +163,7 @@ _FILLER_ZH = (
 )
 _NEGATORS_EN = frozenset(
     "not no never without cannot can't isn't aren't doesn't don't didn't won't wouldn't shouldn't "
-    "mustn't hasn't haven't neither nor none cant isnt arent doesnt dont didnt wont hardly barely seldom".split()
+    "mustn't hasn't haven't neither nor none non cant isnt arent doesnt dont didnt wont hardly barely seldom".split()
 )
 _NEGATOR_PAIRS_EN = (("rather", "than"), ("instead", "of"), ("no", "longer"))
 _NEGATORS_ZH = (
@@ -275,7 +291,13 @@ def _same_word(got: str, want: str) -> bool:
     first letter) one typo away: `satruate` reads as `saturate`, `export` never as `expert`."""
     if want.endswith("*"):  # `revis*` also reads `revise`, whose -ise became -ize
         stem = want[:-1]
-        return got.startswith(stem) or stem.endswith("is") and got.startswith(stem[:-2] + "iz")
+        return (
+            got.startswith(stem)
+            or stem.endswith("is")
+            and got.startswith(stem[:-2] + "iz")
+            or stem.endswith("y")
+            and got.startswith(stem[:-1] + "i")  # copy* also reads copies, copied
+        )
     if got == want or got in _inflections(want) or want in _inflections(got):
         return True
     if len(want) < 7 or not want.isalpha() or not got.isalpha() or got[0] != want[0] or got[:-2] == want[:-2]:
@@ -362,16 +384,14 @@ class Sentence:
 
     def _is_claim(self) -> bool:
         """Not a bare list of terms: fewer than three items, an auxiliary or connective, a label before a
-        colon ("causes: A, B, C"), a first item that says something ("take the max of A, B and C"), or
-        a third of the items saying something."""
-        if (
-            re.match(r"^[^:：=,，、;；]{1,40}(?:[:：]|\s=)\s*\S", self.text)
-            or any(t.text in _AUXILIARIES for t in self.tokens if not t.glued)
-            or _claims_zh(self.text)
-        ):
+        colon ("causes: A, B, C") unless a long term list follows it, a first item that says something
+        ("take the max of A, B and C"), or a third of the items saying something."""
+        label = re.match(r"^[^:：=,，、;；]{1,40}(?:[:：]|\s=)\s*\S", self.text)
+        if label and _is_term_list(self.text[label.end() - 1 :]):
+            return False
+        if label or any(t.text in _AUXILIARIES for t in self.tokens if not t.glued) or _claims_zh(self.text):
             return True
-        flat = re.sub(r"\([^()]*\)|\[[^\[\]]*\]", " ", self.text)
-        items = [item for item in _LIST_SEPARATOR.split(flat) if item.strip()]
+        items = _list_items(self.text)
         says = [_says_something(item) for item in items]
         return len(items) < 3 or says[0] or 3 * sum(says) >= len(items)
 

@@ -47,6 +47,11 @@ HOLDS = {
     "less-than-is-not-greater-than": ("alpha < 1", "choose alpha > 1", False),
     "negation-without-apostrophe": ("exist", "jax.optimizers doesnt exist", False),
     "colon-list-is-a-claim": ("学习率 + 爆炸", "常见原因：学习率过高、logits 爆炸、fp16 溢出", True),
+    "colon-then-long-term-list-is-no-claim": (
+        "长度 + 偏置",
+        "长度偏置：RLHF、DPO、奖励模型、偏好数据、冗长、KL、SimPO、长度惩罚、长度归一化",
+        False,
+    ),
     "wrapped-lines-join": ("tying + save*", "weight tying saves\nV x d parameters", True),
     "bullet-terms-are-no-claim": (
         "softmax + saturat*",
@@ -57,6 +62,10 @@ HOLDS = {
     "grouped-number-before-chinese-comma": ("1,000,000", "从 10,000 提到 1,000,000，让外推更好", True),
     "no-comma-number-across-clauses": ("3128", "到了 Qwen3，128 个专家", False),
     "digits-exact": ("16 bytes", "it takes 61 bytes per parameter", False),
+    "non-negates": ("contiguous block*", "pages live in non-contiguous blocks", False),
+    "unlike-is-a-contrast-not-a-negation": ("fine-tun* + persist*", "unlike fine-tuning, nothing persists", True),
+    "prefix-y-reads-ies": ("copy* + block*", "the engine copies the shared block on write", True),
+    "zh-cheng-is-a-claim": ("幂律", "损失对 N、D、C 呈幂律", True),
 }
 
 
