@@ -53,73 +53,70 @@ def _nice(x: float) -> float:
 
 
 def measure(drill_id: str, seeds: int) -> list[tuple]:
+    from contextlib import nullcontext
+    from dataclasses import replace
+
     import torch
 
     from llmprep.drills.registry import check_drills
-    from llmprep.grading import engine
-    from llmprep.grading.api import Case
+    from llmprep.grading.child.call import run_call
+    from llmprep.grading.plan import Ctx, DrillRun
 
     torch.set_num_threads(1)
     drill = check_drills()[0][drill_id]
-    job = drill.job()
-    reference = engine.load_module(drill.reference, f"_half_{drill_id}")
-    cases_module = engine.load_module(drill.cases, f"_half_cases_{drill_id}")
-    entry = getattr(reference, job["entry"])
-    observe = getattr(cases_module, "observe", None)
-    init_state = getattr(cases_module, "init_state", None)
     rows = []
-    for dtype in job["cuda_dtypes"]:
+    for dtype in drill.cuda_dtypes:
         worst = {"forward": (0.0, ""), "gradient": (0.0, "")}
         exact_mismatch = []
         per_case: dict[tuple[str, str], float] = {}
-        for seed in range(seeds):
-            ctx = engine.Ctx(dtype, "cpu", engine.case_seed(seed, dtype))
-            ctx64 = engine.Ctx("float64", "cpu", engine.case_seed(seed, dtype))
-            for case in cases_module.cases(ctx):
-                kw = dict(kind=job["kind"], grad=job["grad"], observe=observe, init_state=init_state)
-                half = engine.evaluate(entry, case, ctx, **kw)
-                if half.failure:
-                    exact_mismatch.append(f"{case.name}: the half reference fails: {half.failure}")
+        run = DrillRun(drill, "cpu", list(range(seeds)), [dtype])
+        for planned in run.plan:
+            seed, case = planned.seed, planned.case
+            try:
+                half = planned.expected  # the reference in half precision, as the grader runs it
+            except RuntimeError as exc:
+                exact_mismatch.append(f"{case.name}: the half reference fails: {exc}")
+                continue
+            state = None
+            if half.state is not None:
+                state = {k: (v.double() if v.is_floating_point() else v) for k, v in half.state.items()}
+            upstream = None if half.upstream is None else {k: v.double() for k, v in half.upstream.items()}
+            request = replace(
+                planned.request(state, upstream),
+                args=_upcast(case.args),
+                kwargs=_upcast(case.kwargs),
+                dtype="float64",
+                measure=False,
+            )
+            ctx64 = Ctx("float64", "cpu", planned.ctx.seed)
+            full = run_call(run.entry, request, kind=drill.kind, device="cpu", guard=nullcontext, ctx=ctx64)
+            if full.error or full.no_grad_through or full.state_problem:
+                why = full.error.text if full.error else full.no_grad_through or full.state_problem
+                exact_mismatch.append(f"{case.name}: the float64 reference fails: {why}")
+                continue
+            for (name, g), (_, w) in zip(run.leaves(half), run.leaves(full)):
+                if not isinstance(w, torch.Tensor) or not w.is_floating_point():
+                    same = (
+                        torch.equal(g, w)
+                        if isinstance(w, torch.Tensor)
+                        else (abs(g - w) <= 1e-9 * abs(w) if isinstance(w, float) else g == w)
+                    )
+                    if not same:
+                        exact_mismatch.append(f"seed {seed} {case.name}: {name} differs ({g!r} vs {w!r})")
                     continue
-                case64 = Case(case.name, _upcast(case.args), _upcast(case.kwargs), case.kind, case.init)
-                state = None
-                if half.state is not None:
-                    state = {
-                        k: (v.to(engine.DTYPES[dtype]).double() if v.is_floating_point() else v)
-                        for k, v in half.state.items()
-                    }
-                upstream = None
-                if half.upstream is not None:
-                    upstream = {k: v.to(engine.DTYPES[dtype]).double() for k, v in half.upstream.items()}
-                full = engine.evaluate(
-                    entry, case64, ctx64, state=state, upstream=upstream, **dict(kw, init_state=None)
-                )
-                if full.failure:
-                    exact_mismatch.append(f"{case.name}: the float64 reference fails: {full.failure}")
+                g64, w64 = g.double(), w.double()
+                finite = w64.isfinite()
+                if not torch.equal(finite, g64.isfinite()):
+                    exact_mismatch.append(f"seed {seed} {case.name}: {name} non-finite where float64 is not")
                     continue
-                for (name, g), (_, w) in zip(half.leaves, full.leaves):
-                    if not isinstance(w, torch.Tensor) or not w.is_floating_point():
-                        same = (
-                            torch.equal(g, w)
-                            if isinstance(w, torch.Tensor)
-                            else (abs(g - w) <= 1e-9 * abs(w) if isinstance(w, float) else g == w)
-                        )
-                        if not same:
-                            exact_mismatch.append(f"seed {seed} {case.name}: {name} differs ({g!r} vs {w!r})")
-                        continue
-                    g64, w64 = g.double(), w.double()
-                    finite = w64.isfinite()
-                    if not torch.equal(finite, g64.isfinite()):
-                        exact_mismatch.append(f"seed {seed} {case.name}: {name} non-finite where float64 is not")
-                        continue
-                    if not finite.any():
-                        continue
-                    t = float(((g64 - w64).abs() / (1 + w64.abs()))[finite].max())
-                    kind = "gradient" if name.startswith("grad of") else "forward"
-                    per_case[(case.name, kind)] = max(per_case.get((case.name, kind), 0.0), t)
-                    if t > worst[kind][0]:
-                        worst[kind] = (t, f"{case.name} / {name}")
-        now = job["tolerance"].get(dtype)
+                if not finite.any():
+                    continue
+                t = float(((g64 - w64).abs() / (1 + w64.abs()))[finite].max())
+                kind = "gradient" if name.startswith("grad of") else "forward"
+                per_case[(case.name, kind)] = max(per_case.get((case.name, kind), 0.0), t)
+                if t > worst[kind][0]:
+                    worst[kind] = (t, f"{case.name} / {name}")
+        now = drill.tolerance.get(dtype)
         suggest = _nice(2 * max(worst["forward"][0], worst["gradient"][0] / 10))
         rows.append((dtype, worst, suggest, now, exact_mismatch, per_case))
     return rows
