@@ -9,9 +9,9 @@ from judge_corpus import LABELS, SPLITS, evaluate, load
 from llmprep.bank import load_bank
 
 TARGET = 0.95  # issue 8: on the held-out part, for correct and for wrong answers
-# What the judge reaches today on the fresh held-out part (written blind after the first held-out set was
-# retired to tune): 93.9% of correct answers judged correct, 93.3% of wrong ones not. A guard against
-# regressions, not the target, which test_held_out_meets_the_target tracks.
+# What the judge reaches today on the held-out part (5856 answers written blind in five rounds): 92.8% of
+# correct answers judged correct, 94.0% of wrong ones not. A guard against regressions, not the target,
+# which test_held_out_meets_the_target tracks.
 FLOOR = {"tune": 0.98, "heldout": 0.92}
 
 
