@@ -59,7 +59,7 @@ def command(
     from llmprep.labels import difficulty_name, type_name
 
     lang = resolve_lang(lang)
-    bank = load_bank()
+    bank = load_bank(outline=True)
     check_value("--set", set_, SETS)
     check_value("--topic", topic, bank.topics)
     check_value("--type", type_, TYPES)

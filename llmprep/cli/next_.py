@@ -23,7 +23,7 @@ def command(
     from llmprep.study.advice import advise
 
     lang = resolve_lang(lang)
-    bank, drills = load_bank(), all_drills()
+    bank, drills = load_bank(outline=True), all_drills()
     store = open_store()
     try:
         midnight = datetime.combine(datetime.now().date(), clock()).astimezone()

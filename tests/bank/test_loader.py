@@ -156,12 +156,34 @@ class TestCache:
         (bank_root / "t" / "b.yaml").unlink()
         assert "attention/c" not in load_bank().questions
 
+    def test_the_outline_lists_the_same_questions_without_answers_and_follows_edits(self, tmp_path, monkeypatch):
+        bank_root = make_bank(tmp_path / "questions", {"t/a.yaml": GOOD})
+        monkeypatch.setenv("LLMPREP_BANK", str(bank_root))
+        full = load_bank()
+        for _ in range(2):  # built from the full bank, then read from its own cache
+            outline = load_bank(outline=True)
+            assert outline.topics == full.topics
+            for qid, q in full.questions.items():
+                kept = outline.questions[qid]
+                assert (kept.sets, kept.topic, kept.difficulty, kept.type, kept.prompt) == (
+                    q.sets,
+                    q.topic,
+                    q.difficulty,
+                    q.type,
+                    q.prompt,
+                )
+                assert kept.answer.en == "" and kept.key_points == ()
+        path = bank_root / "t" / "a.yaml"
+        path.write_text(path.read_text(encoding="utf-8").replace("Prompt of attention/a?", "Edited?"), encoding="utf-8")
+        os.utime(path, ns=(time.time_ns(), time.time_ns() + 10**9))
+        assert load_bank(outline=True).questions["attention/a"].prompt.en == "Edited?"
+
     def test_invalid_bank_is_never_cached(self, tmp_path, monkeypatch):
         bank_root = make_bank(tmp_path / "questions", {"t/a.yaml": [concept("attention/a", anwser="x")]})
         monkeypatch.setenv("LLMPREP_BANK", str(bank_root))
-        for _ in range(2):
+        for outline in (False, True, False, True):
             with pytest.raises(BankError):
-                load_bank()
+                load_bank(outline=outline)
 
     def test_corrupt_cache_file_is_ignored(self, tmp_path, monkeypatch, llmprep_home):
         bank_root = make_bank(tmp_path / "questions", {"t/a.yaml": GOOD})
