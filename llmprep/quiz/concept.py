@@ -293,10 +293,8 @@ def _same_word(got: str, want: str) -> bool:
         stem = want[:-1]
         return (
             got.startswith(stem)
-            or stem.endswith("is")
-            and got.startswith(stem[:-2] + "iz")
-            or stem.endswith("y")
-            and got.startswith(stem[:-1] + "i")  # copy* also reads copies, copied
+            or (stem.endswith("is") and got.startswith(stem[:-2] + "iz"))
+            or (stem.endswith("y") and got.startswith(stem[:-1] + "i"))  # copy* also reads copies, copied
         )
     if got == want or got in _inflections(want) or want in _inflections(got):
         return True

@@ -61,7 +61,7 @@ MODIFIERS = set(
     "可训练 总 激活 新增 额外 节省 concurrent 并发".split()
 )
 GENERIC_COUNTERS = {"个", "条", "次"}  # Chinese measure words that fit any counted noun
-_MEASURE_ZH = re.compile(r"[个条次]?[\u4e00-\u9fff]{1,3}")
+_MEASURE_ZH = re.compile(f"[{''.join(GENERIC_COUNTERS)}]?[\u4e00-\u9fff]{{1,3}}")
 PER_ITEM = "gpu gpus card cards 卡 张卡 每卡 layer layers 层 image images 图 张图 query queries 查询 doc docs document"
 
 _ATOMS: dict[str, list[Unit]] = {}
