@@ -1,6 +1,6 @@
 """Where the bank, the references and the learner's data live.
 
-An installed wheel carries questions/ and solutions/ under llmprep/_data; a source checkout keeps
+An installed wheel carries questions/, answers/ and solutions/ under llmprep/_data; a source checkout keeps
 them beside the package. LLMPREP_BANK points at another bank (tests, benchmarks); LLMPREP_HOME
 holds progress and caches instead of the platform's user directories.
 """
@@ -23,6 +23,10 @@ def bank_dir() -> Path:
 
 def solutions_dir() -> Path:
     return _data_dir("solutions")
+
+
+def answers_dir() -> Path:
+    return _data_dir("answers")
 
 
 def home_dir() -> Path:

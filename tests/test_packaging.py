@@ -48,7 +48,8 @@ def test_wheel_holds_data_inside_the_package(installed):
     names = zipfile.ZipFile(wheel).namelist()
     assert "llmprep/_data/questions/taxonomy.yaml" in names
     assert any(n.startswith("llmprep/_data/questions/") and n.count("/") >= 4 for n in names)
-    assert not any(n.startswith(("solutions/", "questions/")) for n in names)
+    assert "llmprep/_data/answers/concept-t5-1.yaml" in names  # the judge's reviewed examples
+    assert not any(n.startswith(("solutions/", "questions/", "answers/")) or "heldout" in n for n in names)
 
 
 def test_installed_cli_lists_and_shows_from_any_folder(installed, tmp_path):
@@ -59,6 +60,17 @@ def test_installed_cli_lists_and_shows_from_any_folder(installed, tmp_path):
     shown = run_venv(venv, "show", "attention/why-scale-by-sqrt-dk", "--answer", "--lang", "zh", cwd=tmp_path)
     assert shown.returncode == 0, shown.stderr
     assert "方差" in shown.stdout
+
+
+def test_installed_judge_reads_its_shipped_examples(installed, tmp_path):
+    _, venv = installed
+    code = "from llmprep.quiz.examples import load_examples; print(len(load_examples().by_question))"
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "LLMPREP_BANK")}
+    env["LLMPREP_HOME"] = str(tmp_path / "home")
+    out = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", code], capture_output=True, text=True, cwd=tmp_path, env=env
+    )
+    assert out.returncode == 0 and int(out.stdout) >= 391, out.stderr
 
 
 def test_references_are_not_a_top_level_package(installed, tmp_path):

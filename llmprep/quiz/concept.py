@@ -9,17 +9,21 @@ matched by its parts (`no_sync` in `model.no_sync()`), and Chinese phrases match
 
 Verdict: a contradicted point makes the answer wrong; every essential point hit makes it correct;
 some hit is partial. A list of terms with no claim, or a point whose every phrase is an echo of the
-prompt, earns nothing.
+prompt, earns nothing. Then the reviewed example answers (examples.py) may move a correct answer
+that reads like a known wrong one to partial, and a partial one that reads like the right ones to
+correct.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
 from llmprep.bank.schema import KeyPoint, Question
+from llmprep.quiz.examples import load_examples, reads_like
 from llmprep.quiz.judge import PointResult, Verdict
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -515,17 +519,28 @@ _MESSAGES = {
         "partial": "Partly right: {hit}/{n} key points; missing: {missing}.",
         "wrong": "Not yet: {hit}/{n} key points.",
         "contradicted": "Contradicts a key point: {what}.",
+        "reads_wrong": "Names every essential point but reads like a known wrong answer to this question: "
+        "check the direction of each claim ({hit}/{n} key points).",
+        "reads_right": "Right in substance: close to reviewed right answers ({hit}/{n} key points found by "
+        "their wording; compare with the reference).",
     },
     "zh": {
         "correct": "覆盖了所有要点（{hit}/{n}）。",
         "partial": "部分正确：覆盖 {hit}/{n} 个要点；缺少：{missing}。",
         "wrong": "还不对：覆盖 {hit}/{n} 个要点。",
         "contradicted": "与要点矛盾：{what}。",
+        "reads_wrong": "提到了所有必需要点，但整体更像本题一个已知的错误答案："
+        "请逐条检查论断的方向（{hit}/{n} 个要点）。",
+        "reads_right": "实质正确：与已审核的正确答案相近（按措辞找到 {hit}/{n} 个要点；请对照参考答案）。",
     },
 }
 
 
-def judge_concept(q: Question, text: str, lang: str = "en") -> Verdict:
+def judge_concept(
+    q: Question, text: str, lang: str = "en", skip_examples: Callable[[str], bool] | None = None
+) -> Verdict:
+    """Key points first; where they say correct or partial, the nearest reviewed answers may say
+    otherwise (`skip_examples` leaves out sources, for benchmarks)."""
     answer = sentences(text)
     prompt = sentences(f"{q.prompt.en}\n{q.prompt.zh}")
     points = tuple(point_result(kp, answer, prompt, lang) for kp in q.key_points)
@@ -534,12 +549,18 @@ def judge_concept(q: Question, text: str, lang: str = "en") -> Verdict:
     contradicted = [p.text.rstrip("。.") for p in points if p.contradicted]
     if contradicted:
         return Verdict("wrong", 1, words["contradicted"].format(what=contradicted[0]), points)
-    if all(p.hit for p in points if p.essential):
+    covered = all(p.hit for p in points if p.essential)
+    if not covered and not hit:
+        return Verdict("wrong", 1, words["wrong"].format(hit=hit, n=n), points)
+    like = reads_like(load_examples().closeness(q.id, text, skip_examples))
+    if covered:
+        if like == "wrong":
+            return Verdict("partial", 2, words["reads_wrong"].format(hit=hit, n=n), points)
         return Verdict("correct", 3, words["correct"].format(hit=hit, n=n), points)
+    if like == "correct":
+        return Verdict("correct", 3, words["reads_right"].format(hit=hit, n=n), points)
     missing = "; ".join(p.text.rstrip("。.") for p in points if p.essential and not p.hit)
-    if hit:
-        return Verdict("partial", 2, words["partial"].format(hit=hit, n=n, missing=missing), points)
-    return Verdict("wrong", 1, words["wrong"].format(hit=hit, n=n), points)
+    return Verdict("partial", 2, words["partial"].format(hit=hit, n=n, missing=missing), points)
 
 
 def self_check(q: Question) -> list[str]:

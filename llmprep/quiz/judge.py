@@ -10,6 +10,7 @@ AnswerFormatError for input that is not an answer of the question's type (the qu
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from llmprep.bank.schema import Question
@@ -65,8 +66,11 @@ class Verdict:
         return json.dumps(self.to_dict(q), ensure_ascii=False, indent=2)
 
 
-def judge(q: Question, text: str, lang: str = "en") -> Verdict | None:
-    """The verdict on `text` as an answer to `q`, in the words of `lang`."""
+def judge(
+    q: Question, text: str, lang: str = "en", skip_examples: Callable[[str], bool] | None = None
+) -> Verdict | None:
+    """The verdict on `text` as an answer to `q`, in the words of `lang`. `skip_examples` leaves out
+    reviewed example answers by source (benchmarks leave out those written with the answer judged)."""
     if q.type == "choice":
         from llmprep.quiz.choice import judge_choice
 
@@ -80,5 +84,5 @@ def judge(q: Question, text: str, lang: str = "en") -> Verdict | None:
             return None
         from llmprep.quiz.concept import judge_concept
 
-        return judge_concept(q, text, lang)
+        return judge_concept(q, text, lang, skip_examples)
     raise AnswerFormatError(f"{q.id} is a code question: run `llmprep start {q.drill}` and grade the file")

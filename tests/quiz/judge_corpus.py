@@ -1,15 +1,23 @@
-"""The labelled answer corpus for concept questions: tune/ (key points may be fitted to it) and
-heldout/ (written by people who never saw the key points; never tuned on). Used by
-test_concept_corpus.py and benchmarks/concept_benchmark.py."""
+"""The labelled answer corpus for concept questions: tune (answers/ at the repository root, shipped as
+the judge's reviewed examples; key points may be fitted to it) and heldout/ (written by people who
+never saw the key points; never tuned on, never shipped). Used by test_concept_corpus.py and
+benchmarks/concept_benchmark.py.
+
+Answers were written in rounds, each round by its own writers; a round's file names share a stem
+(concept-t4-2 and concept-h4-1 are round 4). An answer is judged without the reviewed examples of its
+own round: a learner's answer is never one of them, nor written by their writers."""
 
 from __future__ import annotations
 
+import functools
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
+from llmprep import paths
 from llmprep.quiz.judge import judge
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -25,6 +33,8 @@ class Entry:
     kind: str
     text: str
     file: str
+    writer_label: str  # before the blind label audit (the same unless two auditors disagreed with the writer)
+    audit: str  # the two auditors' reasons, where they relabelled
 
 
 @dataclass
@@ -48,7 +58,10 @@ class Table:
 
 def load(split: str, qtype: str = "concept", questions: dict | None = None) -> list[Entry]:
     entries = []
-    for path in sorted((CORPUS / split).glob("*.yaml")):
+    files = sorted((CORPUS / split).glob("*.yaml"))
+    if split == "tune":
+        files += sorted(paths.answers_dir().glob("*.yaml"))
+    for path in files:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         assert data.get("version") == 1, f"{path}: version must be 1"
         for item in data["answers"]:
@@ -62,17 +75,47 @@ def load(split: str, qtype: str = "concept", questions: dict | None = None) -> l
                     item.get("kind", ""),
                     str(item["text"]),
                     path.name,
+                    item.get("writer_label", item["label"]),
+                    item.get("audit", ""),
                 )
             )
     return entries
 
 
-def evaluate(entries: list[Entry], questions: dict) -> Table:
-    table = Table()
+def writing_round(name: str) -> str:
+    """concept-t4-2 and concept-h4-1 -> 4 (one round split into tune and held-out); otherwise the name's
+    letters: concept-e3-terse -> e, concept-n11-moe -> n, concept-f1 -> f."""
+    stem = name.removesuffix(".yaml").removeprefix("concept-")
+    if m := re.fullmatch(r"[th](\d+)-\d+", stem):
+        return m.group(1)
+    return re.match(r"[a-z]*", stem).group()
+
+
+def _same_round(own: str, source: str) -> bool:
+    return writing_round(source) == own
+
+
+def judged(entries: list[Entry], questions: dict) -> list[str]:
+    """Each entry's verdict, judged without the reviewed examples of its own writing round."""
+    said = []
     for entry in entries:
-        verdict = judge(questions[entry.id], entry.text, entry.lang)
-        said = verdict.verdict if verdict else "wrong"
-        table.counts[(entry.label, said)] += 1
-        if (said == "correct") != (entry.label == "correct"):
-            table.misjudged.append((entry, said))
+        own = writing_round(entry.file)
+        same_round = functools.partial(_same_round, own)
+        verdict = judge(questions[entry.id], entry.text, entry.lang, same_round)
+        said.append(verdict.verdict if verdict else "wrong")
+    return said
+
+
+def tabulate(entries: list[Entry], said: list[str], labels: str = "label") -> Table:
+    """Label x verdict counts, by the audited labels or (`writer_label`) by the writers'."""
+    table = Table()
+    for entry, verdict in zip(entries, said):
+        label = getattr(entry, labels)
+        table.counts[(label, verdict)] += 1
+        if (verdict == "correct") != (label == "correct"):
+            table.misjudged.append((entry, verdict))
     return table
+
+
+def evaluate(entries: list[Entry], questions: dict) -> Table:
+    return tabulate(entries, judged(entries, questions))

@@ -1,18 +1,17 @@
 """The concept judge measured on the labelled corpus: >= 95% right on correct and on wrong answers,
-on the held-out part (never tuned on) as on the tuning part."""
+on the held-out part (never tuned on) as on the tuning part. Each answer is judged without the
+reviewed examples written in its own round (judge_corpus.writing_round)."""
 
 from collections import Counter
 
 import pytest
-from judge_corpus import LABELS, SPLITS, evaluate, load
+from judge_corpus import LABELS, SPLITS, judged, load, tabulate
 
 from llmprep.bank import load_bank
 
 TARGET = 0.95  # issue 8: on the held-out part, for correct and for wrong answers
-# What the judge reaches today on the held-out part (5856 answers written blind in five rounds): 92.8% of
-# correct answers judged correct, 94.0% of wrong ones not. A guard against regressions, not the target,
-# which test_held_out_meets_the_target tracks.
-FLOOR = {"tune": 0.98, "heldout": 0.92}
+# Today: held-out 97.7% / 97.4% (by the writers' labels 97.1% / 97.9%); tune 98.0% / 99.5%.
+FLOOR = {"tune": 0.98, "heldout": TARGET}
 
 
 @pytest.fixture(scope="module")
@@ -22,8 +21,14 @@ def questions():
 
 @pytest.fixture(scope="module")
 def tables(questions):
-    """Each split judged once."""
-    return {split: evaluate(load(split, questions=questions), questions) for split in SPLITS}
+    """Each split judged once; held-out also counted by the labels its writers gave, before the audit."""
+    out = {}
+    for split in SPLITS:
+        entries = load(split, questions=questions)
+        said = judged(entries, questions)
+        out[split] = tabulate(entries, said)
+        out[f"{split} (writers' labels)"] = tabulate(entries, said, "writer_label")
+    return out
 
 
 def _accuracy(tables, split, label):
@@ -44,10 +49,19 @@ def test_accuracy_does_not_regress(tables, split, label):
     assert accuracy >= FLOOR[split], misjudged
 
 
-@pytest.mark.xfail(strict=True, reason="held-out accuracy is below the 95% target (issue 8 closing note)")
+@pytest.mark.parametrize("labels", ["heldout", "heldout (writers' labels)"])
 @pytest.mark.parametrize("label", LABELS)
-def test_held_out_meets_the_target(tables, label):
-    assert _accuracy(tables, "heldout", label)[0] >= TARGET
+def test_held_out_meets_the_target(tables, labels, label):
+    accuracy, misjudged = _accuracy(tables, labels, label)
+    assert accuracy >= TARGET, misjudged
+
+
+def test_the_audit_only_relabels_with_a_reason(questions):
+    """A held-out label differs from its writer's only where two blind auditors both disagreed with it."""
+    entries = load("heldout", questions=questions)
+    relabelled = [e for e in entries if e.label != e.writer_label]
+    assert all(e.audit for e in relabelled)
+    assert len(relabelled) < len(entries) / 100
 
 
 def test_every_concept_question_has_labelled_answers(questions):
