@@ -20,14 +20,15 @@ from llmprep.labels import difficulty_name, type_name
 _BLOCK = re.compile(r"^\s*(```|#{1,6} |[-*+] |\d+[.)] |> |\|)", re.MULTILINE)
 _SOFT_BREAK = re.compile(r"(?<=(.))\n(?=([^\n]))")
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
-# Spans, leftmost first: code (never converted), bold, display math, inline math. An inline `$`
-# opens before a non-space and closes after one, not before a digit (pandoc's rule: "$5 and $6").
+# Math, display then inline (also read by the Anki export). An inline `$` opens before a non-space
+# and closes after one, not before a digit (pandoc's rule: "$5 and $6").
+MATH_RE = r"\$\$(?P<display>.+?)\$\$|(?<![\\$])\$(?=[^\s$])(?P<math>(?:\\.|[^$\\])+?)(?<=[^\s\\])\$(?!\d)"
+# Spans, leftmost first: code (never converted), bold, math.
 _SPANS_RE = (
     r"(?P<fence>^[ \t]*(?P<ticks>```|~~~).*?^[ \t]*(?P=ticks)[ \t]*$)"
     r"|(?P<ticks_run>`+)(?P<code>.+?)(?<!`)(?P=ticks_run)(?!`)"
     r"|\*\*(?P<bold>[^*]+?)\*\*"
-    r"|\$\$(?P<display>.+?)\$\$"
-    r"|(?<![\\$])\$(?=[^\s$])(?P<math>(?:\\.|[^$\\])+?)(?<=[^\s\\])\$(?!\d)"
+    r"|" + MATH_RE
 )
 _MD_PUNCT = r"[!-/:-@\[-`{-~]"  # ASCII punctuation: a backslash makes each one literal
 

@@ -10,16 +10,11 @@ from pathlib import Path
 
 from llmprep.bank.schema import Question
 from llmprep.export.fields import back, front
+from llmprep.render import MATH_RE
 
 MODEL_ID = 1_707_392_113  # fixed forever: Anki matches note types by id
-# Code first (left alone), then display and inline math (an inline `$` opens before a non-space,
-# closes after one and not before a digit, as pandoc reads "$5 and $6").
-_SPANS = re.compile(
-    r"(?P<code>^[ \t]*```.*?^[ \t]*```[ \t]*$|`[^`\n]+`)"
-    r"|\$\$(?P<display>.+?)\$\$"
-    r"|(?<![\\$])\$(?=[^\s$])(?P<math>(?:\\.|[^$\\])+?)(?<=[^\s\\])\$(?!\d)",
-    re.MULTILINE | re.DOTALL,
-)
+# Code first (left alone), then math as the terminal reads it.
+_SPANS = re.compile(r"(?P<code>^[ \t]*```.*?^[ \t]*```[ \t]*$|`[^`\n]+`)|" + MATH_RE, re.MULTILINE | re.DOTALL)
 
 
 def deck_id(name: str) -> int:
