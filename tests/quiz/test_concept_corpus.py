@@ -10,7 +10,8 @@ from judge_corpus import LABELS, SPLITS, judged, load, tabulate
 from llmprep.bank import load_bank
 
 TARGET = 0.95  # issue 8: on the held-out part, for correct and for wrong answers
-# Today: held-out 97.7% / 97.4% (by the writers' labels 97.1% / 97.9%); tune 98.0% / 99.5%.
+# Today: held-out (7420 answers, six blind rounds) 98.0% / 96.9%, by the writers' labels 97.6% / 97.3%;
+# round 6 alone (1564, never tuned on nor seen by the examples) 99.4% / 95.0%; tune 98.0% / 99.6%.
 FLOOR = {"tune": 0.98, "heldout": TARGET}
 
 
