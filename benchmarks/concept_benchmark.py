@@ -17,11 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "quiz"))
 
-import judge_corpus  # noqa: E402
 from judge_corpus import LABELS, SPLITS, Table, judged, load, tabulate  # noqa: E402
 
 from llmprep.bank import load_bank  # noqa: E402
-from llmprep.quiz.judge import VERDICTS, judge  # noqa: E402
+from llmprep.quiz.judge import VERDICTS  # noqa: E402
 
 
 def print_table(title: str, table: Table, misjudged: bool) -> None:
@@ -45,13 +44,11 @@ def main() -> None:
     parser.add_argument("--file", default="", help="only corpus files whose name contains this text")
     parser.add_argument("--key-points-only", action="store_true", help="judge without the reviewed examples")
     args = parser.parse_args()
-    if args.key_points_only:
-        judge_corpus.judge = lambda q, text, lang, skip: judge(q, text, lang, lambda source: True)
     questions = load_bank().questions
     for split in args.split or SPLITS:
         entries = [e for e in load(split, questions=questions) if args.file in e.file]
         started = time.perf_counter()
-        said = judged(entries, questions)
+        said = judged(entries, questions, examples=not args.key_points_only)
         ms = (time.perf_counter() - started) * 1000 / max(1, len(entries))
         head = f"{split}: {len(entries)} answers to {len({e.id for e in entries})} questions ({ms:.2f} ms per answer)"
         print_table(head, tabulate(entries, said), args.misjudged)

@@ -28,8 +28,9 @@ def _stamps(*roots: Path) -> list[tuple[str, int, int]]:
     return sorted(stamps)
 
 
-def cache_key(bank_root: Path, solutions_root: Path) -> str:
-    return repr((__version__, FORMAT_VERSION, str(bank_root), _stamps(bank_root, solutions_root)))
+def cache_key(*roots: Path) -> str:
+    """Changes with the package version, the bank format and any YAML file under `roots`."""
+    return repr((__version__, FORMAT_VERSION, [str(root) for root in roots], _stamps(*roots)))
 
 
 def cache_file(cache_root: Path, root: Path, kind: str = "bank") -> Path:

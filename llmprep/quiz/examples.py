@@ -112,11 +112,15 @@ def _read(path: Path) -> list[tuple[str, Example]]:
         raise LlmprepError(f"{path}: not a version-1 file of example answers", fix)
     out = []
     for n, item in enumerate(data["answers"], 1):
-        if not isinstance(item, dict) or item.get("label") not in ("correct", "wrong") or "id" not in item:
-            raise LlmprepError(f"{path}: answer {n} lacks an id or a label correct/wrong", fix)
+        if (
+            not isinstance(item, dict)
+            or item.get("label") not in ("correct", "wrong")
+            or not {"id", "text"} <= item.keys()
+        ):
+            raise LlmprepError(f"{path}: answer {n} lacks an id, a text or a label correct/wrong", fix)
         if item.get("kind") in NOT_CLAIMS:
             continue
-        out.append((str(item["id"]), Example(item["label"], path.stem, str(item.get("text", "")))))
+        out.append((str(item["id"]), Example(item["label"], path.stem, str(item["text"]))))
     return out
 
 
@@ -124,7 +128,7 @@ def _read(path: Path) -> list[tuple[str, Example]]:
 def load_examples(root: Path | None = None) -> Examples:
     """The reviewed answers, from a cache keyed on the files' sizes and times like the bank's."""
     root = root or paths.answers_dir()
-    key = cache.cache_key(root, root)
+    key = cache.cache_key(root)
     where = cache.cache_file(paths.cache_dir(), root, "examples")
     if (kept := cache.read(where, key)) is not None:
         return kept

@@ -95,13 +95,17 @@ def _same_round(own: str, source: str) -> bool:
     return writing_round(source) == own
 
 
-def judged(entries: list[Entry], questions: dict) -> list[str]:
-    """Each entry's verdict, judged without the reviewed examples of its own writing round."""
+def _every_source(source: str) -> bool:
+    return True
+
+
+def judged(entries: list[Entry], questions: dict, examples: bool = True) -> list[str]:
+    """Each entry's verdict, judged without the reviewed examples of its own writing round (or, with
+    `examples` False, without any: the key points alone)."""
     said = []
     for entry in entries:
-        own = writing_round(entry.file)
-        same_round = functools.partial(_same_round, own)
-        verdict = judge(questions[entry.id], entry.text, entry.lang, same_round)
+        skip = functools.partial(_same_round, writing_round(entry.file)) if examples else _every_source
+        verdict = judge(questions[entry.id], entry.text, entry.lang, skip)
         said.append(verdict.verdict if verdict else "wrong")
     return said
 

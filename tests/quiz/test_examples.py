@@ -94,7 +94,7 @@ def test_load_reads_labels_leaves_out_non_claims_and_caches(tmp_path, monkeypatc
 @pytest.mark.parametrize(
     "body, says",
     [
-        ("  - {id: a/b, label: right, text: x}\n", "answer 1 lacks an id or a label correct/wrong"),
+        ("  - {id: a/b, label: right, text: x}\n", "answer 1 lacks an id, a text or a label correct/wrong"),
         ("  - [unclosed\n", "cannot read the example answers"),
     ],
 )
